@@ -1,0 +1,68 @@
+package io.myelin.loss;
+
+import io.myelin.autograd.Grads;
+import io.myelin.autograd.Tape;
+import io.myelin.backend.Backend;
+import io.myelin.backend.ReduceOp;
+import io.myelin.backend.UnaryOp;
+import io.myelin.tensor.Tensor;
+
+/**
+ * A loss that is the mean over every element of a per-element loss {@code l(p, y)}, built from backend
+ * primitives. Subclasses give the per-element value and derivative; this class reduces and records.
+ * <pre>
+ *   pred, target: (n, k)   loss = (1/(n*k)) * sum l(p, y)   dpred = l'(p, y) / (n*k)
+ * </pre>
+ */
+public abstract class ElementwiseLoss implements Loss {
+
+    /** out = l(pred, target) elementwise. */
+    protected abstract void perElement(Tensor pred, Tensor target, Tensor out);
+
+    /** dpred = dl/dp elementwise (unscaled by the mean). */
+    protected abstract void derivative(Tensor pred, Tensor target, Tensor dpred);
+
+    /** How many elements the mean divides by (Keras / PyTorch 'mean': every element). */
+    protected float divisor(Tensor pred) {
+        return pred.size();
+    }
+
+    @Override
+    public final Tensor compute(Tensor pred, Tensor target) {
+        if (!pred.sameShape(target)) {
+            throw new IllegalArgumentException(name() + " loss: predictions " + pred.describe()
+                    + " and targets " + target.describe() + " differ in shape");
+        }
+        Backend be = pred.backend();
+        Tensor elems = pred.emptyLike();
+        perElement(pred, target, elems);
+        Tensor loss = LossReductions.meanToScalar(elems, divisor(pred));
+        elems.close();
+        if (Tape.recording(pred)) {
+            float scale = 1f / divisor(pred);
+            Tape.record(loss, () -> Grads.add(pred, dp -> {
+                derivative(pred, target, dp);
+                be.unary(UnaryOp.AFFINE, scale, 0f, dp, dp);
+            }));
+        }
+        return loss;
+    }
+
+    /** Helpers shared by the reductions. */
+    static final class LossReductions {
+        private LossReductions() {
+        }
+
+        /** (n, k) → (1, 1) holding sum/divisor. */
+        static Tensor meanToScalar(Tensor elems, float divisor) {
+            Backend be = elems.backend();
+            Tensor rows = Tensor.empty(be, elems.rows(), 1);
+            be.reduce(ReduceOp.SUM, 1, elems, rows);
+            Tensor total = Tensor.empty(be, 1, 1);
+            be.reduce(ReduceOp.SUM, 0, rows, total);
+            rows.close();
+            be.unary(UnaryOp.AFFINE, 1f / divisor, 0f, total, total);
+            return total;
+        }
+    }
+}

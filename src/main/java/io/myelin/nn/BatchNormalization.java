@@ -1,0 +1,121 @@
+package io.myelin.nn;
+
+import io.myelin.backend.Backend;
+import io.myelin.ops.BatchNormOp;
+import io.myelin.tensor.Scope;
+import io.myelin.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Batch normalization (Keras defaults: momentum 0.99, epsilon 1e-3). Training normalizes with the batch
+ * mean and biased variance and updates {@code r = momentum*r + (1-momentum)*stat}; inference uses the
+ * running statistics. {@link #pytorchDefaults()} gives PyTorch's convention (momentum 0.9 here = 0.1 there,
+ * eps 1e-5, unbiased running variance).
+ */
+public final class BatchNormalization extends AbstractLayer {
+    private final float momentum;
+    private final float epsilon;
+    private final boolean center;
+    private final boolean scale;
+    private final boolean unbiasedRunningVar;
+    private int features;
+    private Parameter gamma;
+    private Parameter beta;
+    private Parameter runningMean;
+    private Parameter runningVar;
+
+    public BatchNormalization(float momentum, float epsilon, boolean center, boolean scale, boolean unbiasedRunningVar) {
+        if (!(momentum >= 0f && momentum < 1f)) {
+            throw new IllegalArgumentException("batchnorm momentum must be in [0, 1), got " + momentum);
+        }
+        if (!(epsilon > 0f)) {
+            throw new IllegalArgumentException("batchnorm epsilon must be > 0, got " + epsilon);
+        }
+        this.momentum = momentum;
+        this.epsilon = epsilon;
+        this.center = center;
+        this.scale = scale;
+        this.unbiasedRunningVar = unbiasedRunningVar;
+    }
+
+    public BatchNormalization() {
+        this(0.99f, 1e-3f, true, true, false);
+    }
+
+    public static BatchNormalization pytorchDefaults() {
+        return new BatchNormalization(0.9f, 1e-5f, true, true, true);
+    }
+
+    @Override
+    public String type() {
+        return "batchnorm";
+    }
+
+    @Override
+    public int build(Backend backend, int inputFeatures, long seed, int layerIndex) {
+        features = inputFeatures;
+        int[] fileShape = {inputFeatures};
+        Scope.unscoped(() -> {
+            gamma = new Parameter(name() + ".weight", Tensor.full(backend, 1f, 1, inputFeatures), false, false, fileShape);
+            beta = new Parameter(name() + ".bias", Tensor.full(backend, 0f, 1, inputFeatures), false, false, fileShape);
+            runningMean = new Parameter(name() + ".running_mean", Tensor.full(backend, 0f, 1, inputFeatures), true, false, fileShape);
+            runningVar = new Parameter(name() + ".running_var", Tensor.full(backend, 1f, 1, inputFeatures), true, false, fileShape);
+            return null;
+        });
+        gamma.value().setRequiresGrad(scale && trainable());
+        beta.value().setRequiresGrad(center && trainable());
+        outputFeatures = inputFeatures;
+        return inputFeatures;
+    }
+
+    @Override
+    public void setTrainable(boolean trainable) {
+        super.setTrainable(trainable);
+        if (gamma != null) {
+            gamma.value().setRequiresGrad(scale && trainable);
+            beta.value().setRequiresGrad(center && trainable);
+        }
+    }
+
+    @Override
+    public Tensor forward(Tensor x, ForwardContext ctx) {
+        requireBuilt();
+        requireFeatures(x, features, name());
+        if (ctx.training()) {
+            return BatchNormOp.train(x, gamma.value(), beta.value(), runningMean.value(), runningVar.value(),
+                    momentum, epsilon, unbiasedRunningVar);
+        }
+        return BatchNormOp.infer(x, gamma.value(), beta.value(), runningMean.value(), runningVar.value(), epsilon);
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        List<Parameter> out = new ArrayList<>(2);
+        if (gamma != null) {
+            out.add(gamma);
+            out.add(beta);
+        }
+        return out;
+    }
+
+    @Override
+    public List<Parameter> buffers() {
+        return runningMean == null ? List.of() : List.of(runningMean, runningVar);
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("momentum", momentum);
+        c.put("epsilon", epsilon);
+        c.put("center", center);
+        c.put("scale", scale);
+        c.put("unbiased_running_var", unbiasedRunningVar);
+        c.put("trainable", trainable());
+        return c;
+    }
+}

@@ -1,0 +1,67 @@
+package io.myelin.nn;
+
+import io.myelin.backend.Backend;
+import io.myelin.tensor.Tensor;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model layer: built once for an input shape (allocating its parameters on a backend), then applied to
+ * batches. Layers are composed from differentiable ops in {@code io.myelin.ops}, so they never see which
+ * backend runs them.
+ *
+ * <pre>{@code
+ * Layer d = new Dense(10, "softmax");
+ * }</pre>
+ */
+public interface Layer extends AutoCloseable {
+    /** Spec type: dense, activation, dropout, batchnorm, prelu. */
+    String type();
+
+    /** Unique name in its model, e.g. {@code dense_0}; assigned by the model when null. */
+    String name();
+
+    void setName(String name);
+
+    /**
+     * Allocates parameters for inputs of {@code inputFeatures} features and returns the output features.
+     *
+     * @param layerIndex position in the model, used as the random stream for init and dropout
+     */
+    int build(Backend backend, int inputFeatures, long seed, int layerIndex);
+
+    boolean isBuilt();
+
+    /** x: (batch, in) → (batch, out). */
+    Tensor forward(Tensor x, ForwardContext ctx);
+
+    /** Trainable tensors (weights, biases, gamma/beta, PReLU slopes), empty if none. */
+    List<Parameter> parameters();
+
+    /** Non-trainable state saved with the model (batch-norm running statistics). */
+    default List<Parameter> buffers() {
+        return List.of();
+    }
+
+    /** False freezes the layer's parameters (fine-tuning). */
+    boolean trainable();
+
+    void setTrainable(boolean trainable);
+
+    /** True when the layer's last step is a softmax that {@link ForwardContext#skipFinalSoftmax} can skip. */
+    default boolean endsWithSoftmax() {
+        return false;
+    }
+
+    /** Hyperparameters for the model file / summary (type and name excluded). */
+    Map<String, Object> config();
+
+    int outputFeatures();
+
+    @Override
+    default void close() {
+        parameters().forEach(Parameter::close);
+        buffers().forEach(Parameter::close);
+    }
+}

@@ -1,0 +1,286 @@
+package io.myelin.optim;
+
+import io.myelin.backend.Backend;
+import io.myelin.backend.OptimizerKind;
+import io.myelin.backend.OptimizerUpdate;
+import io.myelin.backend.ReduceOp;
+import io.myelin.backend.UnaryOp;
+import io.myelin.nn.Parameter;
+import io.myelin.tensor.Scope;
+import io.myelin.tensor.Tensor;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * An optimizer: hyperparameters, a step counter and per-parameter state on the backend; each step runs one
+ * fused {@link Backend#optimizerUpdate} per parameter (L1/L2 and decoupled weight decay folded in).
+ * Optional global-norm clipping scales every gradient by {@code min(1, clipNorm/||g||)} (this reads the
+ * norm back from the device, one sync per step, so it is off by default).
+ *
+ * <pre>{@code
+ * Optimizer adam = Optimizer.adam(1e-3f);
+ * }</pre>
+ */
+public final class Optimizer {
+    private OptimizerUpdate config;
+    private final float baseLr;
+    private float clipNorm;
+    private long step;
+
+    public Optimizer(OptimizerUpdate config) {
+        validate(config);
+        this.config = config;
+        this.baseLr = config.lr();
+    }
+
+    private static void validate(OptimizerUpdate u) {
+        check(u.lr() > 0 && Float.isFinite(u.lr()), "lr must be a positive number, got " + u.lr());
+        check(u.momentum() >= 0 && u.momentum() < 1, "momentum must be in [0, 1), got " + u.momentum());
+        check(u.beta1() >= 0 && u.beta1() < 1, "beta1 must be in [0, 1), got " + u.beta1());
+        check(u.beta2() >= 0 && u.beta2() < 1, "beta2 must be in [0, 1), got " + u.beta2());
+        check(u.rho() >= 0 && u.rho() < 1, "rho must be in [0, 1), got " + u.rho());
+        check(u.eps() >= 0 && Float.isFinite(u.eps()), "eps must be >= 0, got " + u.eps());
+        check(u.weightDecay() >= 0, "weight_decay must be >= 0, got " + u.weightDecay());
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException("optimizer: " + message);
+        }
+    }
+
+    private static OptimizerUpdate base(OptimizerKind kind, float lr) {
+        return new OptimizerUpdate(kind, lr, 0.9f, 0.9f, 0.999f, 0.9f, 1e-7f, 0f, 0f, 0f, 1f, false, false, 0);
+    }
+
+    public static Optimizer sgd(float lr) {
+        return new Optimizer(base(OptimizerKind.SGD, lr));
+    }
+
+    public static Optimizer momentum(float lr, float mu) {
+        return new Optimizer(base(OptimizerKind.MOMENTUM, lr).withMomentum(mu));
+    }
+
+    public static Optimizer nesterov(float lr, float mu) {
+        return new Optimizer(base(OptimizerKind.NESTEROV, lr).withMomentum(mu));
+    }
+
+    public static Optimizer rmsprop(float lr) {
+        return new Optimizer(base(OptimizerKind.RMSPROP, lr));
+    }
+
+    public static Optimizer adam(float lr) {
+        return new Optimizer(base(OptimizerKind.ADAM, lr));
+    }
+
+    public static Optimizer adamax(float lr) {
+        return new Optimizer(base(OptimizerKind.ADAMAX, lr));
+    }
+
+    /**
+     * From a spec: {@code {"type": "adam", "lr": 0.001, "beta1": .9, "beta2": .999, "eps": 1e-7}}; types sgd
+     * (with momentum, nesterov, ewa, bias_correction), rmsprop (rho, eps), adam, adamw (weight_decay), adamax;
+     * every type takes clipnorm and weight_decay.
+     */
+    public static Optimizer fromSpec(Map<String, Object> spec) {
+        String type = String.valueOf(spec.getOrDefault("type", "sgd")).toLowerCase(Locale.ROOT);
+        float mu = num(spec, "momentum", 0f);
+        boolean nesterov = Boolean.TRUE.equals(spec.get("nesterov"));
+        OptimizerKind kind;
+        float defaultLr;
+        switch (type) {
+            case "sgd" -> {
+                kind = nesterov ? OptimizerKind.NESTEROV : (mu > 0 ? OptimizerKind.MOMENTUM : OptimizerKind.SGD);
+                defaultLr = 0.01f;
+                if (nesterov && mu == 0f) {
+                    mu = 0.9f;
+                }
+            }
+            case "momentum" -> {
+                kind = OptimizerKind.MOMENTUM;
+                defaultLr = 0.01f;
+                mu = num(spec, "momentum", 0.9f);
+            }
+            case "nesterov" -> {
+                kind = OptimizerKind.NESTEROV;
+                defaultLr = 0.01f;
+                mu = num(spec, "momentum", 0.9f);
+            }
+            case "rmsprop" -> {
+                kind = OptimizerKind.RMSPROP;
+                defaultLr = 0.001f;
+            }
+            case "adam", "adamw" -> {
+                kind = OptimizerKind.ADAM;
+                defaultLr = 0.001f;
+            }
+            case "adamax" -> {
+                kind = OptimizerKind.ADAMAX;
+                defaultLr = 0.002f;
+            }
+            default -> throw new IllegalArgumentException("unknown optimizer '" + type
+                    + "'; known: sgd, momentum, nesterov, rmsprop, adam, adamw, adamax");
+        }
+        float wd = num(spec, "weight_decay", type.equals("adamw") ? 0.01f : 0f);
+        OptimizerUpdate u = new OptimizerUpdate(kind, num(spec, "lr", defaultLr), mu, num(spec, "beta1", 0.9f),
+                num(spec, "beta2", 0.999f), num(spec, "rho", 0.9f), num(spec, "eps", 1e-7f), 0f, 0f, wd, 1f,
+                Boolean.TRUE.equals(spec.get("ewa")), Boolean.TRUE.equals(spec.get("bias_correction")), 0);
+        Optimizer o = new Optimizer(u);
+        o.clipNorm = num(spec, "clipnorm", 0f);
+        check(o.clipNorm >= 0, "clipnorm must be >= 0, got " + o.clipNorm);
+        return o;
+    }
+
+    private static float num(Map<String, Object> spec, String key, float fallback) {
+        Object v = spec.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof Number n) {
+            return n.floatValue();
+        }
+        throw new IllegalArgumentException("optimizer parameter '" + key + "' must be a number, got '" + v + "'");
+    }
+
+    /** The spec of this optimizer for model files. */
+    public Map<String, Object> toSpec() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        OptimizerUpdate u = config;
+        m.put("type", switch (u.kind()) {
+            case SGD, MOMENTUM, NESTEROV -> "sgd";
+            case RMSPROP -> "rmsprop";
+            case ADAM -> u.weightDecay() > 0 ? "adamw" : "adam";
+            case ADAMAX -> "adamax";
+        });
+        m.put("lr", baseLr);
+        switch (u.kind()) {
+            case MOMENTUM, NESTEROV -> {
+                m.put("momentum", u.momentum());
+                m.put("nesterov", u.kind() == OptimizerKind.NESTEROV);
+                if (u.ewa()) {
+                    m.put("ewa", true);
+                    m.put("bias_correction", u.biasCorrection());
+                }
+            }
+            case RMSPROP -> {
+                m.put("rho", u.rho());
+                m.put("eps", u.eps());
+            }
+            case ADAM, ADAMAX -> {
+                m.put("beta1", u.beta1());
+                m.put("beta2", u.beta2());
+                m.put("eps", u.eps());
+            }
+            default -> { }
+        }
+        if (u.weightDecay() > 0) {
+            m.put("weight_decay", u.weightDecay());
+        }
+        if (clipNorm > 0) {
+            m.put("clipnorm", clipNorm);
+        }
+        return m;
+    }
+
+    public OptimizerKind kind() {
+        return config.kind();
+    }
+
+    public float learningRate() {
+        return config.lr();
+    }
+
+    /** The learning rate given at construction (schedules scale from it). */
+    public float baseLearningRate() {
+        return baseLr;
+    }
+
+    public void setLearningRate(float lr) {
+        config = config.withLr(lr);
+    }
+
+    public float momentum() {
+        return config.momentum();
+    }
+
+    /** Used by 1cycle, which cycles momentum (or Adam's beta1) inversely to the learning rate. */
+    public void setMomentum(float mu) {
+        config = config.withMomentum(mu);
+    }
+
+    public void setClipNorm(float clipNorm) {
+        this.clipNorm = clipNorm;
+    }
+
+    /** Steps taken (the t of bias correction). */
+    public long steps() {
+        return step;
+    }
+
+    public void setSteps(long steps) {
+        this.step = steps;
+    }
+
+    /** Applies one update to every parameter that has a gradient this step, then clears the gradients. */
+    public void step(List<Parameter> params) {
+        step++;
+        float scale = clipNorm > 0 ? clipScale(params) : 1f;
+        for (Parameter p : params) {
+            Tensor w = p.value();
+            if (p.isBuffer() || !w.requiresGrad() || !w.hasGrad()) {
+                continue;
+            }
+            ensureState(p);
+            OptimizerUpdate u = config.withStep(step).withRegularization(p.l1(), p.l2()).withGradScale(scale);
+            w.backend().optimizerUpdate(u, w, w.grad(), p.state(0), p.state(1));
+            w.zeroGrad();
+        }
+    }
+
+    private void ensureState(Parameter p) {
+        int n = config.stateCount();
+        for (int i = 0; i < n; i++) {
+            if (p.state(i) == null) {
+                Tensor w = p.value();
+                p.setState(i, Scope.unscoped(() -> Tensor.zeros(w.backend(), w.shape())));
+            }
+        }
+    }
+
+    /** min(1, clipNorm / global L2 norm of all gradients). */
+    private float clipScale(List<Parameter> params) {
+        double sumSq = 0;
+        try (Scope s = Scope.open()) {
+            for (Parameter p : params) {
+                Tensor g = p.value().grad();
+                if (g == null || !p.value().hasGrad()) {
+                    continue;
+                }
+                Backend be = g.backend();
+                Tensor sq = g.emptyLike();
+                be.unary(UnaryOp.SQUARE, 0, 0, g, sq);
+                Tensor rows = Tensor.empty(be, g.rows(), 1);
+                be.reduce(ReduceOp.SUM, 1, sq, rows);
+                Tensor total = Tensor.empty(be, 1, 1);
+                be.reduce(ReduceOp.SUM, 0, rows, total);
+                sumSq += total.item();
+            }
+        }
+        double norm = Math.sqrt(sumSq);
+        return norm > clipNorm ? (float) (clipNorm / norm) : 1f;
+    }
+
+    /** Names of the state slots for optimizer files: v / s / m, v / m, u. */
+    public List<String> stateNames() {
+        return switch (config.kind()) {
+            case SGD -> List.of();
+            case MOMENTUM, NESTEROV -> List.of("velocity");
+            case RMSPROP -> List.of("square_avg");
+            case ADAM -> List.of("m", "v");
+            case ADAMAX -> List.of("m", "u");
+        };
+    }
+}

@@ -1,0 +1,21 @@
+package io.myelin.schedule;
+
+/** {@code lr0 * factor^floor(epoch / every)}; factor 0.5 is "halving". */
+public record StepDecay(float lr0, float factor, int every) implements LearningRateSchedule {
+    public StepDecay {
+        if (every <= 0 || !(factor > 0)) {
+            throw new IllegalArgumentException("step decay needs every >= 1 and factor > 0, got every=" + every
+                    + " factor=" + factor);
+        }
+    }
+
+    @Override
+    public float lr(long step, int epoch) {
+        return (float) (lr0 * Math.pow(factor, epoch / every));
+    }
+
+    @Override
+    public String describe() {
+        return "step_decay(lr0=" + lr0 + ", factor=" + factor + ", every=" + every + ")";
+    }
+}

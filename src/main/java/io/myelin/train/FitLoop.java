@@ -1,0 +1,269 @@
+package io.myelin.train;
+
+import io.myelin.autograd.GradMode;
+import io.myelin.autograd.Tape;
+import io.myelin.backend.Backend;
+import io.myelin.backend.BinaryOp;
+import io.myelin.nn.ForwardContext;
+import io.myelin.nn.Parameter;
+import io.myelin.random.SeededRandom;
+import io.myelin.tensor.Scope;
+import io.myelin.tensor.Tensor;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The training loop behind {@link Sequential#fit}. The data are uploaded once; each step gathers its batch
+ * on the backend, runs forward + backward inside a step {@link Scope} (every temporary is freed when the
+ * step ends) and accumulates loss and metrics on the backend, which are read once per progress tick.
+ */
+final class FitLoop {
+    /** Stream ids of the seeded generators, apart from the layers' init streams. */
+    private static final int SHUFFLE_STREAM = 1_000_003;
+
+    private final Sequential model;
+    private final Backend be;
+
+    FitLoop(Sequential model) {
+        this.model = model;
+        this.be = model.backend();
+    }
+
+    History fit(DataSet all, FitConfig cfg) {
+        checkData(all, "training");
+        DataSet train = all;
+        DataSet validation = cfg.validation();
+        if (cfg.validationSplit() > 0) {
+            int nVal = (int) Math.round(all.n() * cfg.validationSplit());
+            if (nVal < 1 || nVal >= all.n()) {
+                throw new IllegalArgumentException("validation split " + cfg.validationSplit() + " of " + all.n()
+                        + " samples leaves no training or no validation data");
+            }
+            train = all.slice(0, all.n() - nVal);
+            validation = all.slice(all.n() - nVal, all.n());
+        }
+        if (validation != null) {
+            checkData(validation, "validation");
+        }
+        final DataSet trainSet = train;
+        int n = train.n();
+        int batch = Math.min(cfg.batchSize(), n);
+        long stepsPerEpoch = (n + batch - 1) / batch;
+        History history = new History();
+        TrainingState state = new TrainingState(model, cfg.epochs(), stepsPerEpoch);
+        List<Callback> callbacks = cfg.callbacks();
+        SeededRandom shuffler = new SeededRandom(model.seed(), SHUFFLE_STREAM);
+        try (Tensor x = Scope.unscoped(() -> Tensor.of(be, trainSet.x(), n, trainSet.features()));
+             Tensor y = Scope.unscoped(() -> Tensor.of(be, trainSet.y(), n, trainSet.targetCols()));
+             Tensor lossAcc = Scope.unscoped(() -> Tensor.zeros(be, 1, 1));
+             Accumulators metricAcc = new Accumulators(be, model.metrics().size())) {
+            callbacks.forEach(c -> c.onTrainBegin(state));
+            int[] order = new int[n];
+            for (int epoch = cfg.initialEpoch(); epoch < cfg.epochs() && !state.stopRequested(); epoch++) {
+                long t0 = System.nanoTime();
+                Map<String, float[]> lastGood = model.snapshot();
+                for (int i = 0; i < n; i++) {
+                    order[i] = i;
+                }
+                if (cfg.shuffle()) {
+                    shuffler.setCounter(epoch * (long) n);
+                    shuffler.shuffle(order);
+                }
+                final int ep = epoch;
+                callbacks.forEach(c -> c.onEpochBegin(state, ep));
+                be.fill(lossAcc, 0f);
+                metricAcc.reset();
+                double penaltySum = 0;
+                long tick = Math.max(1, stepsPerEpoch / 50);
+                boolean checkEveryStep = be.name().equals("cpu");
+                int seen = 0;
+                for (long s = 0; s < stepsPerEpoch; s++) {
+                    int from = (int) (s * batch);
+                    int rows = Math.min(batch, n - from);
+                    long global = model.globalStep();
+                    state.setPosition(epoch, global);
+                    callbacks.forEach(c -> c.onBatchBegin(state, global));
+                    float stepLoss = step(x, y, order, from, rows, lossAcc, metricAcc, callbacks, state, checkEveryStep);
+                    if (checkEveryStep && !Float.isFinite(stepLoss)) {
+                        diverged(epoch, global, lastGood, stepLoss);
+                    }
+                    if (model.hasPenalty()) {
+                        penaltySum += model.penalty() * rows;
+                    }
+                    seen += rows;
+                    model.advanceStep();
+                    if ((s + 1) % tick == 0 || s == stepsPerEpoch - 1) {
+                        double mean = (lossAcc.item() + penaltySum) / seen;
+                        if (!Double.isFinite(mean)) {
+                            diverged(epoch, global, lastGood, (float) mean);
+                        }
+                        state.setRunningLoss(mean);
+                    }
+                    callbacks.forEach(c -> c.onBatchEnd(state, global));
+                }
+                Map<String, Double> logs = new LinkedHashMap<>();
+                logs.put("loss", (lossAcc.item() + penaltySum) / n);
+                List<Metric> metrics = model.metrics();
+                for (int i = 0; i < metrics.size(); i++) {
+                    Metric m = metrics.get(i);
+                    logs.put(m.name(), metricAcc.get(i) / (m.perElement() ? (double) n * model.outputFeatures() : n));
+                }
+                if (validation != null) {
+                    evaluate(validation, Math.max(batch, 256)).forEach((k, v) -> logs.put("val_" + k, v));
+                }
+                logs.put("lr", (double) model.optimizer().learningRate());
+                logs.put("epoch_seconds", (System.nanoTime() - t0) / 1e9);
+                history.record(logs);
+                callbacks.forEach(c -> c.onEpochEnd(state, ep, logs));
+            }
+            callbacks.forEach(c -> c.onTrainEnd(state));
+        }
+        history.setStopReason(state.stopReason());
+        return history;
+    }
+
+    /** One training step on rows order[from, from+rows); returns the step's loss on CPU, NaN-free check elsewhere. */
+    private float step(Tensor x, Tensor y, int[] order, int from, int rows, Tensor lossAcc, Accumulators metricAcc,
+                       List<Callback> callbacks, TrainingState state, boolean readLoss) {
+        float result = 0f;
+        try (Scope scope = Scope.open(); Tape tape = Tape.open()) {
+            Tensor xb = gather(x, order, from, rows);
+            Tensor yb = gather(y, order, from, rows);
+            ForwardContext ctx = new ForwardContext(true, false, model.seed(), model.globalStep(), model.fusesSoftmax());
+            Tensor out = model.forward(xb, ctx);
+            Tensor loss = model.dataLoss(out, yb);
+            tape.backward(loss);
+            callbacks.forEach(c -> c.onGradients(state, model.globalStep()));
+            model.optimizer().step(model.parameters());
+            Tensor scaled = Tensor.empty(be, 1, 1);
+            be.unary(io.myelin.backend.UnaryOp.AFFINE, rows, 0f, loss, scaled);
+            be.binary(BinaryOp.ADD, lossAcc, scaled, lossAcc);
+            try (GradMode.Guard g = GradMode.noGrad()) {
+                metricAcc.accumulate(model, out, yb);
+            }
+            if (readLoss) {
+                result = loss.item();
+            }
+        }
+        return result;
+    }
+
+    private Tensor gather(Tensor src, int[] order, int from, int rows) {
+        float[] idx = new float[rows];
+        for (int i = 0; i < rows; i++) {
+            idx[i] = order[from + i];
+        }
+        Tensor indices = Tensor.of(be, idx, rows, 1);
+        Tensor out = Tensor.empty(be, rows, src.cols());
+        be.gatherRows(src, indices, out);
+        return out;
+    }
+
+    /** Loss (incl. penalty) and metrics over data in inference mode. */
+    Map<String, Double> evaluate(DataSet data, int batch) {
+        checkData(data, "evaluation");
+        Map<String, Double> logs = new LinkedHashMap<>();
+        double lossSum = 0;
+        try (GradMode.Guard g = GradMode.noGrad();
+             Accumulators metricAcc = new Accumulators(be, model.metrics().size())) {
+            for (int from = 0; from < data.n(); from += batch) {
+                int rows = Math.min(batch, data.n() - from);
+                try (Scope s = Scope.open()) {
+                    DataSet part = data.slice(from, from + rows);
+                    Tensor xb = Tensor.of(be, part.x(), rows, part.features());
+                    Tensor yb = Tensor.of(be, part.y(), rows, part.targetCols());
+                    ForwardContext ctx = new ForwardContext(false, false, model.seed(), 0, model.fusesSoftmax());
+                    Tensor out = model.forward(xb, ctx);
+                    lossSum += model.dataLoss(out, yb).item() * rows;
+                    metricAcc.accumulate(model, out, yb);
+                }
+            }
+            logs.put("loss", lossSum / data.n() + model.penalty());
+            List<Metric> metrics = model.metrics();
+            for (int i = 0; i < metrics.size(); i++) {
+                Metric m = metrics.get(i);
+                logs.put(m.name(), metricAcc.get(i) / (m.perElement() ? (double) data.n() * model.outputFeatures() : data.n()));
+            }
+        }
+        return logs;
+    }
+
+    private void checkData(DataSet d, String what) {
+        if (d.features() != model.inputFeatures()) {
+            throw new IllegalArgumentException("the " + what + " data have " + d.features()
+                    + " features but the model's input shape is [" + model.inputFeatures() + "]");
+        }
+        int expected = switch (model.loss().targetKind()) {
+            case SPARSE_CLASSES -> 1;
+            default -> model.outputFeatures();
+        };
+        if (d.targetCols() != expected) {
+            throw new IllegalArgumentException("the " + what + " targets have " + d.targetCols() + " columns but loss '"
+                    + model.loss().name() + "' on a model with " + model.outputFeatures() + " outputs needs " + expected);
+        }
+        for (int i = 0; i < d.x().length; i++) {
+            if (!Float.isFinite(d.x()[i])) {
+                throw new IllegalArgumentException("the " + what + " data contain a non-finite value at sample "
+                        + (i / d.features()) + ", feature " + (i % d.features()));
+            }
+        }
+    }
+
+    private void diverged(int epoch, long step, Map<String, float[]> lastGood, float value) {
+        String culprit = firstNonFinite();
+        model.restore(lastGood);
+        throw new TrainingDivergedException("training diverged: loss became " + value + " at epoch " + (epoch + 1)
+                + ", step " + step + (culprit == null ? "" : " (first non-finite values in " + culprit + ")")
+                + "; weights restored to the start of epoch " + (epoch + 1)
+                + ". Try a smaller learning rate, gradient clipping (clipnorm) or input normalization.");
+    }
+
+    private String firstNonFinite() {
+        for (Parameter p : model.parameters()) {
+            for (float v : p.value().toArray()) {
+                if (!Float.isFinite(v)) {
+                    return p.name();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** One (1, 1) device accumulator per metric. */
+    private static final class Accumulators implements AutoCloseable {
+        private final Tensor[] acc;
+
+        Accumulators(Backend be, int count) {
+            acc = new Tensor[count];
+            for (int i = 0; i < count; i++) {
+                acc[i] = Scope.unscoped(() -> Tensor.zeros(be, 1, 1));
+            }
+        }
+
+        void reset() {
+            for (Tensor t : acc) {
+                t.backend().fill(t, 0f);
+            }
+        }
+
+        void accumulate(Sequential model, Tensor out, Tensor target) {
+            List<Metric> metrics = model.metrics();
+            for (int i = 0; i < acc.length; i++) {
+                metrics.get(i).accumulate(out, target, model.fusesSoftmax() ? 0f : model.binaryThreshold(), acc[i]);
+            }
+        }
+
+        double get(int i) {
+            return acc[i].item();
+        }
+
+        @Override
+        public void close() {
+            for (Tensor t : acc) {
+                t.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.myelin.train;
+
+import io.myelin.nn.Layer;
+import io.myelin.nn.Parameter;
+
+/** Renders {@link Sequential#summary()}: each layer, its output shape and trainable / non-trainable counts. */
+final class ModelSummary {
+    private ModelSummary() {
+    }
+
+    static String render(Sequential model) {
+        StringBuilder sb = new StringBuilder();
+        String fmt = "%-22s %-16s %12s %14s%n";
+        sb.append(String.format(fmt, "Layer (type)", "Output shape", "Trainable", "Non-trainable"));
+        sb.append("-".repeat(67)).append('\n');
+        long trainable = 0;
+        long frozen = 0;
+        for (Layer l : model.layers()) {
+            long t = 0;
+            long f = 0;
+            for (Parameter p : l.parameters()) {
+                if (l.trainable()) {
+                    t += p.value().size();
+                } else {
+                    f += p.value().size();
+                }
+            }
+            for (Parameter p : l.buffers()) {
+                f += p.value().size();
+            }
+            trainable += t;
+            frozen += f;
+            sb.append(String.format(fmt, l.name() + " (" + l.type() + ")", "(None, " + l.outputFeatures() + ")", t, f));
+        }
+        sb.append("-".repeat(67)).append('\n');
+        sb.append(String.format("Total params: %d%nTrainable params: %d%nNon-trainable params: %d%n",
+                trainable + frozen, trainable, frozen));
+        return sb.toString();
+    }
+}
