@@ -85,8 +85,10 @@ final class FitLoop {
                     long global = model.globalStep();
                     state.setPosition(epoch, global);
                     callbacks.forEach(c -> c.onBatchBegin(state, global));
-                    float stepLoss = step(x, y, order, from, rows, lossAcc, metricAcc, callbacks, state, checkEveryStep);
-                    if (checkEveryStep && !Float.isFinite(stepLoss)) {
+                    boolean readLoss = checkEveryStep || state.stepLossWanted();
+                    float stepLoss = step(x, y, order, from, rows, lossAcc, metricAcc, callbacks, state, readLoss);
+                    state.setLastStepLoss(readLoss ? stepLoss : Double.NaN);
+                    if (readLoss && !Float.isFinite(stepLoss) && !state.stepLossWanted()) {
                         diverged(epoch, global, lastGood, stepLoss);
                     }
                     if (model.hasPenalty()) {

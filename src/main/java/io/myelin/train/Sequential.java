@@ -296,6 +296,16 @@ public final class Sequential implements AutoCloseable {
         return false;
     }
 
+    /** Host copies of every named tensor (early stopping's best weights). */
+    public Map<String, float[]> weightsSnapshot() {
+        return snapshot();
+    }
+
+    /** Restores tensors saved by {@link #weightsSnapshot()}. */
+    public void restoreWeights(Map<String, float[]> snapshot) {
+        restore(snapshot);
+    }
+
     /** Host copies of every named tensor (for restoring the last good weights). */
     Map<String, float[]> snapshot() {
         Map<String, float[]> m = new HashMap<>();

@@ -11,6 +11,8 @@ public final class TrainingState {
     private int epoch;
     private long step;
     private double lastProgressLoss = Double.NaN;
+    private double lastStepLoss = Double.NaN;
+    private boolean stepLossWanted;
 
     TrainingState(Sequential model, int epochs, long stepsPerEpoch) {
         this.model = model;
@@ -55,6 +57,24 @@ public final class TrainingState {
 
     void setRunningLoss(double v) {
         lastProgressLoss = v;
+    }
+
+    /** Loss of the last step, when the loop reads it every step (CPU, or when {@link #wantStepLoss()} was called). */
+    public double lastStepLoss() {
+        return lastStepLoss;
+    }
+
+    void setLastStepLoss(double v) {
+        lastStepLoss = v;
+    }
+
+    /** Asks the loop to read every step's loss (one device sync per step; used by the LR range test). */
+    public void wantStepLoss() {
+        stepLossWanted = true;
+    }
+
+    boolean stepLossWanted() {
+        return stepLossWanted;
     }
 
     public void requestStop(String reason) {

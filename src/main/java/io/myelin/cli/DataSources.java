@@ -1,0 +1,117 @@
+package io.myelin.cli;
+
+import io.myelin.data.CsvReader;
+import io.myelin.data.Dataset;
+import io.myelin.data.Digits;
+import io.myelin.data.FashionMnist;
+import io.myelin.data.IdxDirectory;
+import io.myelin.data.Normalizer;
+import io.myelin.data.Splits;
+import io.myelin.data.TrainTest;
+import io.myelin.loss.Loss;
+import io.myelin.train.DataSet;
+import io.myelin.train.ModelSpec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Resolves {@code --data} (digits, fashion-mnist, an IDX directory or a CSV file) into normalized
+ * train/test sets, and encodes labels the way the model's loss consumes them.
+ */
+final class DataSources {
+    /** CSV files without a separate test file are split 80/20 with the run's seed. */
+    static final double CSV_TEST_FRACTION = 0.2;
+
+    private DataSources() {
+    }
+
+    static TrainCommand.LoadedData load(String data, String labelColumn, long seed) {
+        TrainTest tt;
+        String description;
+        String d = data == null ? "digits" : data.trim();
+        if (d.equals("digits")) {
+            tt = Digits.trainTest(seed);
+            description = "digits (built-in, UCI optical digits 8x8)";
+        } else if (d.equals("fashion-mnist")) {
+            tt = FashionMnist.load();
+            description = "fashion-mnist";
+        } else {
+            Path p = Path.of(d);
+            if (Files.isDirectory(p)) {
+                tt = IdxDirectory.load(p);
+                description = "IDX directory " + p;
+            } else if (Files.isRegularFile(p)) {
+                CsvReader reader = new CsvReader();
+                if (labelColumn != null) {
+                    reader.labelColumn(labelColumn);
+                }
+                tt = Splits.trainTest(reader.read(p), CSV_TEST_FRACTION, seed);
+                description = "CSV " + p.getFileName();
+            } else {
+                throw new UserError("--data " + d + ": no such file or directory (expected digits, fashion-mnist, "
+                        + "a directory of IDX files or a CSV file)");
+            }
+        }
+        Normalizer norm = Normalizer.fit(Normalizer.Kind.MIN_MAX, tt.train());
+        return new TrainCommand.LoadedData(norm.apply(tt.train()), tt.test() == null ? null : norm.apply(tt.test()),
+                description + ", " + tt.train().n() + " train / " + (tt.test() == null ? 0 : tt.test().n()) + " test",
+                norm.toMap());
+    }
+
+    static ModelSpec defaultSpec(Dataset train) {
+        return train.isClassification()
+                ? ModelSpec.defaultClassifier(train.numFeatures(), train.numClasses())
+                : ModelSpec.defaultRegressor(train.numFeatures(), train.targetDim());
+    }
+
+    /** Encodes a dataset's labels as the loss consumes them; errors name the mismatch. */
+    static DataSet encode(Dataset d, Loss loss, int outputs, String what) {
+        float[] y;
+        switch (loss.targetKind()) {
+            case SPARSE_CLASSES -> {
+                requireClasses(d, loss, what);
+                if (d.numClasses() > outputs) {
+                    throw new UserError(what + " has " + d.numClasses() + " classes but the model has " + outputs
+                            + " outputs");
+                }
+                y = d.classLabelsAsFloats();
+            }
+            case ONE_HOT -> {
+                requireClasses(d, loss, what);
+                if (d.numClasses() != outputs) {
+                    throw new UserError(what + " has " + d.numClasses() + " classes but the model has " + outputs
+                            + " outputs");
+                }
+                y = d.oneHot();
+            }
+            case BINARY, SIGNED -> {
+                requireClasses(d, loss, what);
+                if (d.numClasses() > 2 || outputs != 1) {
+                    throw new UserError("loss '" + loss.name() + "' needs 2 classes and 1 output; " + what + " has "
+                            + d.numClasses() + " classes, the model " + outputs + " outputs");
+                }
+                y = d.classLabelsAsFloats();
+                if (loss.targetKind() == Loss.TargetKind.SIGNED) {
+                    for (int i = 0; i < y.length; i++) {
+                        y[i] = y[i] > 0.5f ? 1f : -1f;
+                    }
+                }
+            }
+            default -> {
+                if (d.isClassification()) {
+                    y = d.classLabelsAsFloats();
+                } else {
+                    y = d.targets();
+                }
+            }
+        }
+        return new DataSet(d.x(), y, d.n());
+    }
+
+    private static void requireClasses(Dataset d, Loss loss, String what) {
+        if (!d.isClassification()) {
+            throw new UserError("loss '" + loss.name() + "' needs class labels but " + what + " has real-valued targets");
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The {@code myelin} command line: train, evaluate, predict, summary, lr-find. */
+package io.myelin.cli;

@@ -1,0 +1,181 @@
+package io.myelin.train;
+
+import io.myelin.autograd.Tape;
+import io.myelin.backend.Backend;
+import io.myelin.backend.Backends;
+import io.myelin.loss.Loss;
+import io.myelin.loss.Losses;
+import io.myelin.nn.ActivationLayer;
+import io.myelin.nn.BatchNormalization;
+import io.myelin.nn.Dense;
+import io.myelin.nn.Dropout;
+import io.myelin.nn.ForwardContext;
+import io.myelin.nn.PRelu;
+import io.myelin.nn.Parameter;
+import io.myelin.optim.Optimizer;
+import io.myelin.random.SeededRandom;
+import io.myelin.tensor.Scope;
+import io.myelin.tensor.Tensor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Finite-difference gradient checks through whole models: every parameter's autograd gradient is compared
+ * with central differences of the loss, in float32 with a step and tolerance suited to it.
+ */
+class ModelGradientCheckTest {
+    private static Backend cpu;
+
+    @BeforeAll
+    static void start() {
+        cpu = Backends.create("cpu");
+    }
+
+    @AfterAll
+    static void stop() {
+        cpu.close();
+    }
+
+    record Case(String name, int in, int out, String loss, Consumer<Sequential> layers) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Case> cases() {
+        return Stream.of(
+                new Case("tanh-softmax-sparseCE (fused)", 5, 3, "sparse_categorical_crossentropy",
+                        m -> m.add(new Dense(6, "tanh")).add(new Dense(3, "softmax"))),
+                new Case("sigmoid-softmax-onehotCE", 5, 3, "categorical_crossentropy",
+                        m -> m.add(new Dense(6, "sigmoid")).add(new Dense(3)).add(new ActivationLayer("softmax"))),
+                new Case("gelu-selu-elu-mse", 4, 2, "mse",
+                        m -> m.add(new Dense(5, "gelu")).add(new Dense(5, "selu")).add(new Dense(2, "elu"))),
+                new Case("swish-leaky-gelu_tanh-huber", 4, 2, "huber",
+                        m -> m.add(new Dense(5, "swish")).add(new Dense(5, "leaky_relu")).add(new Dense(2, "gelu_tanh"))),
+                new Case("batchnorm-prelu-mae", 4, 1, "mae",
+                        m -> m.add(new Dense(6)).add(new BatchNormalization(0.9f, 1e-3f, true, true, false))
+                                .add(new PRelu()).add(new Dense(1))),
+                new Case("dropout-relu-bce", 4, 1, "binary_crossentropy",
+                        m -> m.add(new Dense(8, "tanh")).add(new Dropout(0.3f)).add(new Dense(1, "sigmoid"))),
+                new Case("logits-bce", 4, 1, "binary_crossentropy_from_logits",
+                        m -> m.add(new Dense(6, "tanh")).add(new Dense(1))),
+                new Case("hinge", 4, 1, "hinge", m -> m.add(new Dense(1))),
+                new Case("softmax-standalone-mse", 4, 3, "mse",
+                        m -> m.add(new Dense(3, "softmax"))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void autogradMatchesFiniteDifferences(Case c) {
+        int n = 7;
+        Loss loss = Losses.create(c.loss);
+        SeededRandom rng = new SeededRandom(7, 1);
+        float[] x = new float[n * c.in];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextGaussian();
+        }
+        float[] y = targets(loss, n, c.out, rng);
+        try (Sequential m = new Sequential(cpu, c.in, 11)) {
+            c.layers.accept(m);
+            m.compile(loss, Optimizer.sgd(0.1f), List.of());
+            int checked = 0;
+            for (Parameter p : m.parameters()) {
+                float[] analytic = analyticGrad(m, p, x, y, n, c);
+                float[] w = p.value().toArray();
+                for (int i = 0; i < w.length; i++) {
+                    float h = 1e-2f;
+                    float orig = w[i];
+                    w[i] = orig + h;
+                    p.value().set(w);
+                    double lp = lossValue(m, x, y, n, c);
+                    w[i] = orig - h;
+                    p.value().set(w);
+                    double lm = lossValue(m, x, y, n, c);
+                    w[i] = orig;
+                    p.value().set(w);
+                    double numeric = (lp - lm) / (2 * h);
+                    double err = Math.abs(numeric - analytic[i]);
+                    double tol = 2e-3 + 2e-2 * Math.abs(numeric);
+                    final int idx = i;
+                    assertTrue(err <= tol, () -> c.name + " " + p.name() + "[" + idx + "]: autograd " + analytic[idx]
+                            + " vs numeric " + numeric);
+                    checked++;
+                }
+            }
+            assertTrue(checked > 0, "no parameters checked for " + c.name);
+        }
+    }
+
+    private static float[] targets(Loss loss, int n, int k, SeededRandom rng) {
+        float[] y;
+        switch (loss.targetKind()) {
+            case SPARSE_CLASSES -> {
+                y = new float[n];
+                for (int i = 0; i < n; i++) {
+                    y[i] = rng.nextInt(k);
+                }
+            }
+            case ONE_HOT -> {
+                y = new float[n * k];
+                for (int i = 0; i < n; i++) {
+                    y[i * k + rng.nextInt(k)] = 1f;
+                }
+            }
+            case BINARY -> {
+                y = new float[n * k];
+                for (int i = 0; i < y.length; i++) {
+                    y[i] = rng.nextInt(2);
+                }
+            }
+            case SIGNED -> {
+                y = new float[n * k];
+                for (int i = 0; i < y.length; i++) {
+                    y[i] = rng.nextInt(2) * 2 - 1;
+                }
+            }
+            default -> {
+                y = new float[n * k];
+                for (int i = 0; i < y.length; i++) {
+                    y[i] = (float) (2 * rng.nextGaussian());
+                }
+            }
+        }
+        return y;
+    }
+
+    private static ForwardContext ctx(Sequential m) {
+        // training mode (dropout + batch statistics) with a fixed step, so the dropout mask is the same each pass
+        return new ForwardContext(true, false, m.seed(), 5, m.fusesSoftmax());
+    }
+
+    private static double lossValue(Sequential m, float[] x, float[] y, int n, Case c) {
+        try (Scope s = Scope.open()) {
+            Tensor xb = Tensor.of(cpu, x, n, c.in);
+            Tensor yb = Tensor.of(cpu, y, n, y.length / n);
+            return m.dataLoss(m.forward(xb, ctx(m)), yb).item();
+        }
+    }
+
+    private static float[] analyticGrad(Sequential m, Parameter p, float[] x, float[] y, int n, Case c) {
+        try (Scope s = Scope.open(); Tape tape = Tape.open()) {
+            Tensor xb = Tensor.of(cpu, x, n, c.in);
+            Tensor yb = Tensor.of(cpu, y, n, y.length / n);
+            Tensor loss = m.dataLoss(m.forward(xb, ctx(m)), yb);
+            tape.backward(loss);
+            float[] g = p.value().grad().toArray();
+            for (Parameter q : m.parameters()) {
+                q.value().zeroGrad();
+            }
+            return g;
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package io.myelin.train;
+
+import io.myelin.backend.Backend;
+import io.myelin.backend.Backends;
+import io.myelin.loss.Losses;
+import io.myelin.nn.BatchNormalization;
+import io.myelin.nn.Dense;
+import io.myelin.nn.Dropout;
+import io.myelin.nn.Layer;
+import io.myelin.nn.Parameter;
+import io.myelin.optim.Optimizer;
+import io.myelin.random.SeededRandom;
+import io.myelin.train.callbacks.EarlyStopping;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SequentialTest {
+    private static Backend cpu;
+
+    @BeforeAll
+    static void start() {
+        cpu = Backends.create("cpu");
+    }
+
+    @AfterAll
+    static void stop() {
+        cpu.close();
+    }
+
+    /** Two Gaussian blobs per class in 4-D, 3 classes: learnable to ~100% by an MLP. */
+    static DataSet blobs(int n, long seed) {
+        SeededRandom r = new SeededRandom(seed, 9);
+        float[] x = new float[n * 4];
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) {
+            int c = r.nextInt(3);
+            y[i] = c;
+            for (int j = 0; j < 4; j++) {
+                x[i * 4 + j] = (float) (r.nextGaussian() * 0.5 + (j == c ? 3 : 0));
+            }
+        }
+        return new DataSet(x, y, n);
+    }
+
+    private Sequential classifier() {
+        Sequential m = new Sequential(cpu, 4, 3);
+        m.add(new Dense(16, "relu")).add(new Dense(3, "softmax"));
+        m.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.adam(0.01f), List.of("accuracy"));
+        return m;
+    }
+
+    @Test
+    void layersAreNamedPerTypeAndSummaryCountsParameters() {
+        try (Sequential m = new Sequential(cpu, 6, 1)) {
+            m.add(new Dense(8, "tanh")).add(new BatchNormalization()).add(new Dropout(0.2f)).add(new Dense(3, "softmax"));
+            assertEquals(List.of("dense_0", "batchnorm_0", "dropout_0", "dense_1"),
+                    m.layers().stream().map(Layer::name).toList());
+            String s = m.summary();
+            assertTrue(s.contains("Trainable params: " + (6 * 8 + 8 + 2 * 8 + 8 * 3 + 3)), s);
+            assertTrue(s.contains("Non-trainable params: 16"), s);
+        }
+    }
+
+    @Test
+    void fitLearnsBlobsAndFreesEveryStepTemporary() {
+        long before = cpu.liveBytes();
+        try (Sequential m = classifier()) {
+            long afterBuild = cpu.liveBytes();
+            History h = m.fit(blobs(300, 1), FitConfig.builder().epochs(15).batchSize(16).build());
+            assertEquals(15, h.epochs());
+            assertTrue(h.last("loss") < h.get("loss").get(0), "loss should fall: " + h.get("loss"));
+            double acc = m.evaluate(blobs(200, 2)).get("accuracy");
+            assertTrue(acc > 0.95, "held-out accuracy " + acc);
+            // parameters, grads and Adam state remain; nothing else
+            long perParamBytes = 0;
+            for (Parameter p : m.parameters()) {
+                perParamBytes += 4L * p.value().size() * 2;   // Adam m and v
+            }
+            assertEquals(afterBuild + perParamBytes, cpu.liveBytes(), "live bytes after fit");
+        }
+        assertEquals(before, cpu.liveBytes(), "live bytes after close");
+    }
+
+    @Test
+    void sameSeedSameResult() {
+        double[] losses = new double[2];
+        for (int i = 0; i < 2; i++) {
+            try (Sequential m = classifier()) {
+                losses[i] = m.fit(blobs(100, 1), FitConfig.builder().epochs(3).build()).last("loss");
+            }
+        }
+        assertEquals(losses[0], losses[1]);
+    }
+
+    @Test
+    void validationSplitRecordsValidationMetrics() {
+        try (Sequential m = classifier()) {
+            History h = m.fit(blobs(200, 1), FitConfig.builder().epochs(2).validationSplit(0.25).build());
+            assertEquals(2, h.get("val_loss").size());
+            assertEquals(2, h.get("val_accuracy").size());
+        }
+    }
+
+    @Test
+    void divergenceStopsWithLayerNameAndRestoresWeights() {
+        try (Sequential m = new Sequential(cpu, 4, 3)) {
+            m.add(new Dense(8, "relu")).add(new Dense(3));
+            m.compile(Losses.create("mse"), Optimizer.sgd(1e6f), List.of());
+            float[] y = new float[300 * 3];
+            Arrays.fill(y, 1e3f);
+            DataSet d = new DataSet(blobs(300, 1).x(), y, 300);
+            TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                    () -> m.fit(d, FitConfig.builder().epochs(3).build()));
+            assertTrue(e.getMessage().contains("step"), e.getMessage());
+            for (Parameter p : m.parameters()) {
+                for (float v : p.value().toArray()) {
+                    assertTrue(Float.isFinite(v), "restored weights must be finite: " + p.name());
+                }
+            }
+        }
+    }
+
+    @Test
+    void frozenLayerDoesNotChange() {
+        try (Sequential m = classifier()) {
+            Layer first = m.layers().get(0);
+            first.setTrainable(false);
+            float[] before = first.parameters().get(0).value().toArray();
+            float[] head = m.layers().get(1).parameters().get(0).value().toArray();
+            m.fit(blobs(100, 1), FitConfig.builder().epochs(2).build());
+            assertArrayEquals(before, first.parameters().get(0).value().toArray());
+            assertFalse(Arrays.equals(head, m.layers().get(1).parameters().get(0).value().toArray()));
+        }
+    }
+
+    @Test
+    void newHeadAfterPop() {
+        try (Sequential m = classifier()) {
+            m.pop();
+            m.add(new Dense(2, "softmax"));
+            assertEquals("dense_1", m.layers().get(1).name());
+            assertEquals(2, m.outputFeatures());
+        }
+    }
+
+    @Test
+    void monteCarloDropoutGivesSpreadOnlyWithDropout() {
+        try (Sequential m = new Sequential(cpu, 4, 3)) {
+            m.add(new Dense(32, "relu")).add(new Dropout(0.5f)).add(new Dense(3, "softmax"));
+            m.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.adam(0.01f), List.of());
+            float[][] r = m.predictMonteCarlo(blobs(5, 3).x(), 5, 20);
+            double spread = 0;
+            for (float s : r[1]) {
+                spread += s;
+            }
+            assertTrue(spread > 0, "MC dropout std should be positive");
+            float[] plain = m.predict(blobs(5, 3).x(), 5);
+            assertEquals(15, plain.length);
+        }
+    }
+
+    @Test
+    void earlyStoppingStopsAndSaysWhy() {
+        try (Sequential m = classifier()) {
+            EarlyStopping es = new EarlyStopping("loss", 10.0, 2, true);
+            History h = m.fit(blobs(100, 1), FitConfig.builder().epochs(20).callback(es).build());
+            assertTrue(h.epochs() < 20, "should stop early, ran " + h.epochs());
+            assertNotNull(h.stopReason());
+        }
+    }
+
+    @Test
+    void wrongInputWidthIsAClearError() {
+        try (Sequential m = classifier()) {
+            DataSet bad = new DataSet(new float[10 * 5], new float[10], 10);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> m.fit(bad, FitConfig.builder().build()));
+            assertTrue(e.getMessage().contains("5 features") && e.getMessage().contains("[4]"), e.getMessage());
+        }
+    }
+}
