@@ -1,0 +1,2 @@
+/** Weight initializers. */
+package io.myelin.init;

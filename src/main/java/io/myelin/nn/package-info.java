@@ -1,0 +1,2 @@
+/** Layers and parameters. */
+package io.myelin.nn;

@@ -1,0 +1,2 @@
+/** Optimizers: hyperparameters, step counting and per-parameter state; updates are fused backend ops. */
+package io.myelin.optim;

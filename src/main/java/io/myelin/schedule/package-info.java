@@ -1,0 +1,2 @@
+/** Learning-rate schedules. */
+package io.myelin.schedule;

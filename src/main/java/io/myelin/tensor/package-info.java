@@ -1,0 +1,2 @@
+/** Tensors and their ownership scopes. */
+package io.myelin.tensor;
