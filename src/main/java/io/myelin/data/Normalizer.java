@@ -1,0 +1,227 @@
+package io.myelin.data;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Per-feature normalization {@code x' = (x - shift[j]) / scale[j]}, fitted on training data only and then
+ * applied to every set (training, validation, test, prediction inputs), so no statistics leak from held-out
+ * data.
+ * <ul>
+ *   <li>{@link Kind#MIN_MAX}: shift = min, scale = max - min, mapping training data to [0, 1];</li>
+ *   <li>{@link Kind#Z_SCORE}: shift = mean, scale = population standard deviation (ddof = 0, as
+ *       scikit-learn's StandardScaler).</li>
+ * </ul>
+ * A constant feature (range or deviation 0) gets scale 1 rather than a division by zero.
+ *
+ * <p>Saved in model.json through {@link #toMap()} / {@link #fromMap(Map)}:
+ * {@code {"kind": "min_max", "shift": [...], "scale": [...]}}.
+ *
+ * <pre>{@code
+ * Normalizer norm = Normalizer.fit(Normalizer.Kind.Z_SCORE, train); Dataset t = norm.apply(test);
+ * }</pre>
+ */
+public record Normalizer(Kind kind, float[] shift, float[] scale) {
+    /** Which statistics define shift and scale. */
+    public enum Kind {
+        MIN_MAX, Z_SCORE;
+
+        /** The name used in model.json, e.g. {@code "min_max"}. */
+        public String jsonName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Kind fromJsonName(String name) {
+            for (Kind k : values()) {
+                if (k.jsonName().equals(name)) {
+                    return k;
+                }
+            }
+            throw new DataException("unknown normalizer kind '" + name + "' (known: min_max, z_score)");
+        }
+    }
+
+    public Normalizer {
+        if (shift.length != scale.length) {
+            throw new DataException("normalizer has " + shift.length + " shifts but " + scale.length + " scales");
+        }
+        for (int j = 0; j < scale.length; j++) {
+            if (!(scale[j] > 0) || !Float.isFinite(scale[j]) || !Float.isFinite(shift[j])) {
+                throw new DataException("normalizer feature " + j + " has shift " + shift[j] + " and scale "
+                        + scale[j] + "; scale must be positive and both finite");
+            }
+        }
+        shift = shift.clone();
+        scale = scale.clone();
+    }
+
+    /** Fits on a training set. */
+    public static Normalizer fit(Kind kind, Dataset train) {
+        return fit(kind, train.x(), train.numFeatures());
+    }
+
+    /** Fits on {@code x}, {@code (n, numFeatures)} row-major, n >= 1. */
+    public static Normalizer fit(Kind kind, float[] x, int numFeatures) {
+        int n = x.length / numFeatures;
+        if (n < 1 || x.length % numFeatures != 0) {
+            throw new DataException("cannot fit a normalizer on " + x.length + " values of " + numFeatures
+                    + " features: need at least one whole row");
+        }
+        return kind == Kind.MIN_MAX ? fitMinMax(x, n, numFeatures) : fitZScore(x, n, numFeatures);
+    }
+
+    private static Normalizer fitMinMax(float[] x, int n, int f) {
+        float[] min = new float[f];
+        float[] max = new float[f];
+        Arrays.fill(min, Float.POSITIVE_INFINITY);
+        Arrays.fill(max, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < f; j++) {
+                float v = x[i * f + j];
+                min[j] = Math.min(min[j], v);
+                max[j] = Math.max(max[j], v);
+            }
+        }
+        float[] scale = new float[f];
+        for (int j = 0; j < f; j++) {
+            scale[j] = nonZero(max[j] - min[j]);
+        }
+        return new Normalizer(Kind.MIN_MAX, min, scale);
+    }
+
+    private static Normalizer fitZScore(float[] x, int n, int f) {
+        // Two passes in double: the one-pass sum-of-squares formula loses precision for large offsets.
+        double[] mean = new double[f];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < f; j++) {
+                mean[j] += x[i * f + j];
+            }
+        }
+        for (int j = 0; j < f; j++) {
+            mean[j] /= n;
+        }
+        double[] var = new double[f];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < f; j++) {
+                double d = x[i * f + j] - mean[j];
+                var[j] += d * d;
+            }
+        }
+        float[] shift = new float[f];
+        float[] scale = new float[f];
+        for (int j = 0; j < f; j++) {
+            shift[j] = (float) mean[j];
+            scale[j] = nonZero((float) Math.sqrt(var[j] / n));
+        }
+        return new Normalizer(Kind.Z_SCORE, shift, scale);
+    }
+
+    private static float nonZero(float s) {
+        return s > 0 ? s : 1f;
+    }
+
+    /** Per-feature shift (a copy). */
+    @Override
+    public float[] shift() {
+        return shift.clone();
+    }
+
+    /** Per-feature scale, never 0 (a copy). */
+    @Override
+    public float[] scale() {
+        return scale.clone();
+    }
+
+    public int numFeatures() {
+        return shift.length;
+    }
+
+    /** A normalized copy of {@code x}, {@code (n, numFeatures)} row-major. */
+    public float[] apply(float[] x) {
+        int f = shift.length;
+        if (x.length % f != 0) {
+            throw new DataException("normalizer was fitted on " + f + " features, but the data has "
+                    + x.length + " values, not a whole number of rows");
+        }
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i += f) {
+            for (int j = 0; j < f; j++) {
+                out[i + j] = (x[i + j] - shift[j]) / scale[j];
+            }
+        }
+        return out;
+    }
+
+    /** The dataset with normalized features and the same labels. */
+    public Dataset apply(Dataset d) {
+        if (d.numFeatures() != shift.length) {
+            throw new DataException("normalizer was fitted on " + shift.length + " features, but the data has "
+                    + d.numFeatures());
+        }
+        return d.withFeatures(apply(d.x()));
+    }
+
+    /** A JSON-ready map: {@code kind}, {@code shift} and {@code scale} (lists of floats). */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", kind.jsonName());
+        m.put("shift", shift.clone());
+        m.put("scale", scale.clone());
+        return m;
+    }
+
+    /** Reads {@link #toMap()}'s layout; arrays may be {@code float[]}, {@code double[]} or lists of numbers. */
+    public static Normalizer fromMap(Map<String, ?> m) {
+        Object kind = m.get("kind");
+        if (!(kind instanceof String)) {
+            throw new DataException("normalizer entry lacks a 'kind' string: " + m.keySet());
+        }
+        return new Normalizer(Kind.fromJsonName((String) kind), floats(m.get("shift"), "shift"),
+                floats(m.get("scale"), "scale"));
+    }
+
+    private static float[] floats(Object v, String key) {
+        if (v instanceof float[]) {
+            return ((float[]) v).clone();
+        }
+        if (v instanceof double[]) {
+            double[] d = (double[]) v;
+            float[] out = new float[d.length];
+            for (int i = 0; i < d.length; i++) {
+                out[i] = (float) d[i];
+            }
+            return out;
+        }
+        if (v instanceof List<?>) {
+            List<?> list = (List<?>) v;
+            float[] out = new float[list.size()];
+            for (int i = 0; i < out.length; i++) {
+                if (!(list.get(i) instanceof Number)) {
+                    throw new DataException("normalizer '" + key + "'[" + i + "] is not a number: " + list.get(i));
+                }
+                out[i] = ((Number) list.get(i)).floatValue();
+            }
+            return out;
+        }
+        throw new DataException("normalizer entry lacks a '" + key + "' array");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Normalizer other && kind == other.kind
+                && Arrays.equals(shift, other.shift) && Arrays.equals(scale, other.scale);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * kind.hashCode() + Arrays.hashCode(shift)) + Arrays.hashCode(scale);
+    }
+
+    @Override
+    public String toString() {
+        return "Normalizer[" + kind.jsonName() + ", features=" + shift.length + "]";
+    }
+}
