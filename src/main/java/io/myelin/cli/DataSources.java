@@ -29,6 +29,7 @@ final class DataSources {
     static TrainCommand.LoadedData load(String data, String labelColumn, long seed) {
         TrainTest tt;
         String description;
+        boolean images = true;
         String d = data == null ? "digits" : data.trim();
         if (d.equals("digits")) {
             tt = Digits.trainTest(seed);
@@ -47,13 +48,15 @@ final class DataSources {
                     reader.labelColumn(labelColumn);
                 }
                 tt = Splits.trainTest(reader.read(p), CSV_TEST_FRACTION, seed);
+                images = false;
                 description = "CSV " + p.getFileName();
             } else {
                 throw new UserError("--data " + d + ": no such file or directory (expected digits, fashion-mnist, "
                         + "a directory of IDX files or a CSV file)");
             }
         }
-        Normalizer norm = Normalizer.fit(Normalizer.Kind.MIN_MAX, tt.train());
+        // Images share one pixel range; tabular CSV columns each get their own.
+        Normalizer norm = images ? Normalizer.fitGlobalMinMax(tt.train()) : Normalizer.fit(Normalizer.Kind.MIN_MAX, tt.train());
         return new TrainCommand.LoadedData(norm.apply(tt.train()), tt.test() == null ? null : norm.apply(tt.test()),
                 description + ", " + tt.train().n() + " train / " + (tt.test() == null ? 0 : tt.test().n()) + " test",
                 norm.toMap());
