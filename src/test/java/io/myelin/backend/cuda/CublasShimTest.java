@@ -4,13 +4,18 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -74,6 +79,25 @@ class CublasShimTest {
         return names;
     }
 
+    /**
+     * The child JVM's class path from where the classes it needs were loaded (java.class.path is only the
+     * launcher's jar under the JUnit console launcher): test classes, Myelin (shim resource included),
+     * JCuda, JCublas and JCublas' natives.
+     */
+    private static String childClassPath() throws Exception {
+        Set<String> entries = new LinkedHashSet<>();
+        for (Class<?> c : new Class<?>[] {ShimForwardingCheck.class, CublasLoader.class, jcuda.Pointer.class,
+                jcuda.jcublas.JCublas2.class}) {
+            entries.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        }
+        URL natives = CublasShimTest.class.getResource("/lib/libJCublas2-12.6.0-linux-x86_64.so");
+        if (natives != null && natives.getProtocol().equals("jar")) {
+            String file = natives.getPath();  // file:/path/x.jar!/lib/...
+            entries.add(Path.of(new URI(file.substring(0, file.indexOf("!/")))).toString());
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
     @Test
     void shimCarriesTheSonameAndVersionNodeJCublas2BindsAgainst(@TempDir Path dir) throws Exception {
         assumeTool("readelf");
@@ -112,7 +136,7 @@ class CublasShimTest {
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Result child = run(List.of(java, "--add-opens", "java.base/java.nio=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"),
+                childClassPath(),
                 ShimForwardingCheck.class.getName(), fake.toString()), dir);
         String out = child.output();
         System.out.println(out);

@@ -33,6 +33,7 @@ class CudaAllocatorTest {
                         Tensor b = Tensor.full(cuda, 2f, 3, 1000);
                         Tensor c = Tensor.empty(cuda, 2, 1000);
                         cuda.gemm(false, false, 1f, a, b, 0f, c);
+                        assertEquals(3, s.ownedCount());
                         assertEquals(baseline + (6 + 3000 + 2000) * 4L, cuda.liveBytes());
                         float[] out = c.toArray();
                         assertEquals(12f, out[0]);
