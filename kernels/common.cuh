@@ -83,9 +83,6 @@ __device__ __forceinline__ float column_reduce(float v, float* tile, F f) {
 struct SumOp {
     __device__ float operator()(float a, float b) const { return a + b; }
 };
-struct MaxOp {
-    __device__ float operator()(float a, float b) const { return nan_max(a, b); }
-};
 
 __device__ __forceinline__ float column_sum(float v, float* tile) {
     return column_reduce(v, tile, SumOp());

@@ -241,7 +241,7 @@ public final class CudaBackend implements Backend {
         Checks.shape(name, "dalpha", dalpha, 1, x.cols());
         Checks.sameShape(name, "x", x, "dy", dy);
         Checks.sameShape(name, "x", x, "dx", dx);
-        Checks.noAlias(name, "dx", dx, "alpha", alpha);
+        Checks.noAlias(name, "dx", dx, "x", x, "alpha", alpha);
         Checks.noAlias(name, "dalpha", dalpha, "x", x, "alpha", alpha, "dy", dy, "dx", dx);
         kernels.columns(KernelCatalog.preluBackward(), x.cols(), new KernelArgs().ptr(dev(name, "x", x))
                 .ptr(dev(name, "alpha", alpha)).ptr(dev(name, "dy", dy)).ptr(dev(name, "dx", dx))
@@ -279,7 +279,7 @@ public final class CudaBackend implements Backend {
         String name = "softmaxCrossEntropyBackward";
         boolean sparse = Checks.sparseLabels(name, probs, labels);
         Checks.sameShape(name, "probs", probs, "dlogits", dlogits);
-        Checks.noAlias(name, "dlogits", dlogits, "labels", labels);
+        Checks.noAlias(name, "dlogits", dlogits, "probs", probs, "labels", labels);
         KernelArgs args = new KernelArgs().ptr(dev(name, "probs", probs)).ptr(dev(name, "labels", labels))
                 .ptr(dev(name, "dlogits", dlogits));
         if (sparse) {
