@@ -1,0 +1,37 @@
+package io.myelin.backend.cuda;
+
+import io.myelin.backend.Availability;
+import io.myelin.backend.Backends;
+import org.junit.jupiter.api.Assumptions;
+
+/** Starts the CUDA backend for a test, or skips the test (printing why) where no GPU is usable. */
+final class CudaTestSupport {
+    private CudaTestSupport() {
+    }
+
+    /** A fresh CUDA backend; aborts the calling test with the availability reason when there is none. */
+    static CudaBackend startOrSkip() {
+        Availability a = new CudaBackendProvider().availability();
+        if (!a.available()) {
+            System.out.println("[cuda tests] skipped, no usable GPU here: " + a.reason());
+        }
+        Assumptions.assumeTrue(a.available(), () -> "no usable GPU here: " + a.reason());
+        return (CudaBackend) Backends.create("cuda");
+    }
+
+    /** A fresh CUDA backend, or null (after printing why) where there is none; pair with {@link #assumeStarted}. */
+    static CudaBackend startIfAvailable() {
+        Availability a = new CudaBackendProvider().availability();
+        if (!a.available()) {
+            System.out.println("[cuda tests] skipped, no usable GPU here: " + a.reason());
+            return null;
+        }
+        return (CudaBackend) Backends.create("cuda");
+    }
+
+    /** Skips the calling test, with the availability reason, when {@code cuda} is null. */
+    static void assumeStarted(CudaBackend cuda) {
+        Assumptions.assumeTrue(cuda != null,
+                () -> "no usable GPU here: " + new CudaBackendProvider().availability().reason());
+    }
+}
