@@ -77,12 +77,23 @@ public final class Philox {
      * The CPU backend's {@code dropoutMask}; the CUDA kernel computes the same words.
      */
     public static void dropoutMask(long seed, int stream, long step, float keep, float[] mask, int n) {
+        dropoutMask(seed, stream, step, keep, mask, 0, n);
+    }
+
+    /**
+     * Fills {@code mask[from..to)} as {@link #dropoutMask(long, int, long, float, float[], int)} would, so
+     * disjoint ranges can be filled in parallel. {@code from} must be a multiple of 4 (a block boundary).
+     */
+    public static void dropoutMask(long seed, int stream, long step, float keep, float[] mask, int from, int to) {
+        if ((from & 3) != 0) {
+            throw new IllegalArgumentException("dropout mask range must start at a multiple of 4, got " + from);
+        }
         long threshold = keepThreshold(keep);
         float scale = 1f / keep;
         int[] w = new int[4];
-        for (int base = 0; base < n; base += 4) {
+        for (int base = from; base < to; base += 4) {
             block(base >>> 2, stream, (int) step, (int) (step >>> 32), (int) seed, (int) (seed >>> 32), w);
-            int lim = Math.min(4, n - base);
+            int lim = Math.min(4, to - base);
             for (int j = 0; j < lim; j++) {
                 mask[base + j] = Integer.toUnsignedLong(w[j]) < threshold ? scale : 0f;
             }
