@@ -26,39 +26,41 @@ final class DataSources {
     private DataSources() {
     }
 
-    static TrainCommand.LoadedData load(String data, String labelColumn, long seed) {
-        TrainTest tt;
-        String description;
-        boolean images = true;
+    /** Un-normalized train/test split of a {@code --data} source, with a description and whether it is images. */
+    record Raw(TrainTest split, String description, boolean images) {
+    }
+
+    static Raw raw(String data, String labelColumn, long seed) {
         String d = data == null ? "digits" : data.trim();
         if (d.equals("digits")) {
-            tt = Digits.trainTest(seed);
-            description = "digits (built-in, UCI optical digits 8x8)";
-        } else if (d.equals("fashion-mnist")) {
-            tt = FashionMnist.load();
-            description = "fashion-mnist";
-        } else {
-            Path p = Path.of(d);
-            if (Files.isDirectory(p)) {
-                tt = IdxDirectory.load(p);
-                description = "IDX directory " + p;
-            } else if (Files.isRegularFile(p)) {
-                CsvReader reader = new CsvReader();
-                if (labelColumn != null) {
-                    reader.labelColumn(labelColumn);
-                }
-                tt = Splits.trainTest(reader.read(p), CSV_TEST_FRACTION, seed);
-                images = false;
-                description = "CSV " + p.getFileName();
-            } else {
-                throw new UserError("--data " + d + ": no such file or directory (expected digits, fashion-mnist, "
-                        + "a directory of IDX files or a CSV file)");
-            }
+            return new Raw(Digits.trainTest(seed), "digits (built-in, UCI optical digits 8x8)", true);
         }
+        if (d.equals("fashion-mnist")) {
+            return new Raw(FashionMnist.load(), "fashion-mnist", true);
+        }
+        Path p = Path.of(d);
+        if (Files.isDirectory(p)) {
+            return new Raw(IdxDirectory.load(p), "IDX directory " + p, true);
+        }
+        if (Files.isRegularFile(p)) {
+            CsvReader reader = new CsvReader();
+            if (labelColumn != null) {
+                reader.labelColumn(labelColumn);
+            }
+            return new Raw(Splits.trainTest(reader.read(p), CSV_TEST_FRACTION, seed), "CSV " + p.getFileName(), false);
+        }
+        throw new UserError("--data " + d + ": no such file or directory (expected digits, fashion-mnist, "
+                + "a directory of IDX files or a CSV file)");
+    }
+
+    static TrainCommand.LoadedData load(String data, String labelColumn, long seed) {
+        Raw raw = raw(data, labelColumn, seed);
+        TrainTest tt = raw.split();
         // Images share one pixel range; tabular CSV columns each get their own.
-        Normalizer norm = images ? Normalizer.fitGlobalMinMax(tt.train()) : Normalizer.fit(Normalizer.Kind.MIN_MAX, tt.train());
+        Normalizer norm = raw.images() ? Normalizer.fitGlobalMinMax(tt.train())
+                : Normalizer.fit(Normalizer.Kind.MIN_MAX, tt.train());
         return new TrainCommand.LoadedData(norm.apply(tt.train()), tt.test() == null ? null : norm.apply(tt.test()),
-                description + ", " + tt.train().n() + " train / " + (tt.test() == null ? 0 : tt.test().n()) + " test",
+                raw.description() + ", " + tt.train().n() + " train / " + (tt.test() == null ? 0 : tt.test().n()) + " test",
                 norm.toMap());
     }
 
