@@ -50,7 +50,7 @@ public final class EarlyStopping implements Callback {
             if (restoreBest) {
                 bestWeights = state.model().weightsSnapshot();
             }
-        } else if (++wait > patience - 1 && wait >= Math.max(1, patience)) {
+        } else if (++wait >= Math.max(1, patience)) {
             if (restoreBest && bestWeights != null) {
                 state.model().restoreWeights(bestWeights);
             }
