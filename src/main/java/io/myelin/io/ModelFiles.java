@@ -71,8 +71,8 @@ public final class ModelFiles {
         return replaced;
     }
 
-    /** (rows, cols) row-major → (cols, rows) row-major. */
-    static float[] transpose(float[] v, int rows, int cols) {
+    /** (rows, cols) row-major → (cols, rows) row-major (Dense kernels ↔ PyTorch layout). */
+    public static float[] transpose(float[] v, int rows, int cols) {
         float[] t = new float[v.length];
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {

@@ -3,7 +3,7 @@ package io.myelin.loss;
 import io.myelin.autograd.Grads;
 import io.myelin.autograd.Tape;
 import io.myelin.backend.Backend;
-import io.myelin.backend.ReduceOp;
+import io.myelin.ops.Reductions;
 import io.myelin.backend.UnaryOp;
 import io.myelin.tensor.Tensor;
 
@@ -55,13 +55,8 @@ public abstract class ElementwiseLoss implements Loss {
 
         /** (n, k) → (1, 1) holding sum/divisor. */
         static Tensor meanToScalar(Tensor elems, float divisor) {
-            Backend be = elems.backend();
-            Tensor rows = Tensor.empty(be, elems.rows(), 1);
-            be.reduce(ReduceOp.SUM, 1, elems, rows);
-            Tensor total = Tensor.empty(be, 1, 1);
-            be.reduce(ReduceOp.SUM, 0, rows, total);
-            rows.close();
-            be.unary(UnaryOp.AFFINE, 1f / divisor, 0f, total, total);
+            Tensor total = Reductions.sumAll(elems);
+            elems.backend().unary(UnaryOp.AFFINE, 1f / divisor, 0f, total, total);
             return total;
         }
     }

@@ -3,9 +3,9 @@ package io.myelin.optim;
 import io.myelin.backend.Backend;
 import io.myelin.backend.OptimizerKind;
 import io.myelin.backend.OptimizerUpdate;
-import io.myelin.backend.ReduceOp;
 import io.myelin.backend.UnaryOp;
 import io.myelin.nn.Parameter;
+import io.myelin.ops.Reductions;
 import io.myelin.tensor.Scope;
 import io.myelin.tensor.Tensor;
 
@@ -262,11 +262,7 @@ public final class Optimizer {
                 Backend be = g.backend();
                 Tensor sq = g.emptyLike();
                 be.unary(UnaryOp.SQUARE, 0, 0, g, sq);
-                Tensor rows = Tensor.empty(be, g.rows(), 1);
-                be.reduce(ReduceOp.SUM, 1, sq, rows);
-                Tensor total = Tensor.empty(be, 1, 1);
-                be.reduce(ReduceOp.SUM, 0, rows, total);
-                sumSq += total.item();
+                sumSq += Reductions.sumAll(sq).item();
             }
         }
         double norm = Math.sqrt(sumSq);

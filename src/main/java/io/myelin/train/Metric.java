@@ -5,6 +5,7 @@ import io.myelin.backend.BinaryOp;
 import io.myelin.backend.ReduceOp;
 import io.myelin.backend.UnaryOp;
 import io.myelin.loss.Loss;
+import io.myelin.ops.Reductions;
 import io.myelin.tensor.Tensor;
 
 import java.util.Locale;
@@ -96,11 +97,7 @@ public record Metric(String name, Kind kind) {
 
     /** acc += sum(x). */
     static void addSum(Tensor x, Tensor acc) {
-        Backend be = x.backend();
-        Tensor rows = Tensor.empty(be, x.rows(), 1);
-        be.reduce(ReduceOp.SUM, 1, x, rows);
-        Tensor total = Tensor.empty(be, 1, 1);
-        be.reduce(ReduceOp.SUM, 0, rows, total);
-        be.binary(BinaryOp.ADD, acc, total, acc);
+        Tensor total = Reductions.sumAll(x);
+        x.backend().binary(BinaryOp.ADD, acc, total, acc);
     }
 }

@@ -130,7 +130,7 @@ class ReferenceTrainingTest {
                 mine[i] += p.l1() * Math.signum(w[i]) + 2 * p.l2() * w[i];
             }
             if (p.fileLayoutTransposed()) {
-                mine = transpose(mine, p.value().rows(), p.value().cols());
+                mine = ModelFiles.transpose(mine, p.value().rows(), p.value().cols());
             }
             assertClose(name + " grad " + p.name(), flatten(g.get("data")), mine, 1e-4);
         }
@@ -144,20 +144,10 @@ class ReferenceTrainingTest {
             }
             float[] v = flatten(t.get("data"));
             if (p.fileLayoutTransposed()) {
-                v = transpose(v, p.fileShape()[0], p.fileShape()[1]);
+                v = ModelFiles.transpose(v, p.fileShape()[0], p.fileShape()[1]);
             }
             p.value().set(v);
         }
-    }
-
-    private static float[] transpose(float[] v, int rows, int cols) {
-        float[] t = new float[v.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                t[c * rows + r] = v[r * cols + c];
-            }
-        }
-        return t;
     }
 
     private static float[] flatten(JsonNode node) {
