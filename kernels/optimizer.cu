@@ -40,7 +40,7 @@ extern "C" __global__ void momentum_update_f32(OPTIMIZER_PARAMS) {
         const float gp = effective_grad(w0, g[i], l1, l2, gradScale);
         const float v = momentum * s1[i] + (ewa ? (1.0f - momentum) * gp : gp);
         s1[i] = v;
-        w[i] = w0 - lr * weightDecay * w0 - lr * (v / corr1);
+        w[i] = w0 - (lr / corr1) * v - lr * weightDecay * w0;
     }
 }
 
@@ -66,8 +66,11 @@ extern "C" __global__ void rmsprop_update_f32(OPTIMIZER_PARAMS) {
     }
 }
 
-// m = b1*m + (1-b1)*g'; v = b2*v + (1-b2)*g'^2; w -= lr*(m/corr1)/(sqrt(v/corr2) + eps)
+// m = b1*m + (1-b1)*g'; v = b2*v + (1-b2)*g'^2; w -= (lr/corr1)*m/(sqrt(v)/sqrt(corr2) + eps)
+// (PyTorch's arrangement of lr*mhat/(sqrt(vhat)+eps); the CPU twin computes the same two factors in float)
 extern "C" __global__ void adam_update_f32(OPTIMIZER_PARAMS) {
+    const float stepSize = lr / corr1;
+    const float invSqrtCorr2 = 1.0f / sqrtf(corr2);
     MYELIN_FOR_EACH(i, n) {
         const float w0 = w[i];
         const float gp = effective_grad(w0, g[i], l1, l2, gradScale);
@@ -75,7 +78,7 @@ extern "C" __global__ void adam_update_f32(OPTIMIZER_PARAMS) {
         const float v = beta2 * s2[i] + (1.0f - beta2) * gp * gp;
         s1[i] = m;
         s2[i] = v;
-        w[i] = w0 - lr * weightDecay * w0 - lr * (m / corr1) / (sqrtf(v / corr2) + eps);
+        w[i] = w0 - stepSize * m / (sqrtf(v) * invSqrtCorr2 + eps) - lr * weightDecay * w0;
     }
 }
 

@@ -55,6 +55,31 @@ public record OptimizerUpdate(OptimizerKind kind, float lr, float momentum, floa
                 ewa, biasCorrection, step);
     }
 
+    /**
+     * The first bias-correction denominator, in double rounded once: ADAM and ADAMAX {@code 1-b1^t},
+     * MOMENTUM {@code 1-mu^t} in its bias-corrected EWA form, 1 otherwise. Both backends use these values.
+     */
+    public float biasCorrection1() {
+        return switch (kind) {
+            case ADAM, ADAMAX -> correction(beta1);
+            case MOMENTUM -> ewa && biasCorrection ? correction(momentum) : 1f;
+            default -> 1f;
+        };
+    }
+
+    /** The second bias-correction denominator: ADAM {@code 1-b2^t}, 1 otherwise. */
+    public float biasCorrection2() {
+        return kind == OptimizerKind.ADAM ? correction(beta2) : 1f;
+    }
+
+    private float correction(float decay) {
+        if (step < 1) {
+            throw new IllegalArgumentException("optimizerUpdate " + kind + ": step must be >= 1 for bias "
+                    + "correction, got " + step);
+        }
+        return (float) (1 - Math.pow(decay, step));
+    }
+
     /** How many state tensors of the parameter's shape this kind needs (0, 1 or 2). */
     public int stateCount() {
         return switch (kind) {

@@ -499,16 +499,15 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException(op + " " + u.kind() + ": step must be >= 1 (1-based), got " + u.step());
         }
         Checks.distinct(op, u.kind(), "w, g, s1, s2", w, g, states >= 1 ? s1 : null, states >= 2 ? s2 : null);
-        OptimizerKernels.Factors f = OptimizerKernels.Factors.of(u);
         float[] ws = data(w);
         float[] gs = data(g);
         float[] a = states >= 1 ? data(s1) : null;
         float[] b = states >= 2 ? data(s2) : null;
         int n = w.size();
         if (Parallel.inline(n)) {
-            OptimizerKernels.update(u, f, ws, gs, a, b, 0, n);
+            OptimizerKernels.update(u, ws, gs, a, b, 0, n);
         } else {
-            Parallel.forRanges(n, n, (lo, hi) -> OptimizerKernels.update(u, f, ws, gs, a, b, lo, hi));
+            Parallel.forRanges(n, n, (lo, hi) -> OptimizerKernels.update(u, ws, gs, a, b, lo, hi));
         }
     }
 

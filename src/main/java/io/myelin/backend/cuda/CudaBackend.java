@@ -5,7 +5,6 @@ import io.myelin.backend.Backend;
 import io.myelin.backend.BackendUnavailableException;
 import io.myelin.backend.BinaryOp;
 import io.myelin.backend.Checks;
-import io.myelin.backend.OptimizerKind;
 import io.myelin.backend.OptimizerUpdate;
 import io.myelin.backend.ReduceOp;
 import io.myelin.backend.Storage;
@@ -393,12 +392,11 @@ public final class CudaBackend implements Backend {
         if (states >= 2) {
             Checks.noAlias(name, "s2", s2, "s1", s1);
         }
-        float[] corr = biasCorrections(u);
         int n = w.size();
         kernels.elementwise(KernelCatalog.optimizer(u.kind()), n, new KernelArgs().ptr(dev(name, "w", w))
                 .ptr(dev(name, "g", g)).ptrOrNull(state1).ptrOrNull(state2).i(n).f(u.lr()).f(u.momentum())
                 .f(u.beta1()).f(u.beta2()).f(u.rho()).f(u.eps()).f(u.l1()).f(u.l2()).f(u.weightDecay())
-                .f(u.gradScale()).flag(u.ewa()).f(corr[0]).f(corr[1]));
+                .f(u.gradScale()).flag(u.ewa()).f(u.biasCorrection1()).f(u.biasCorrection2()));
     }
 
     private CudaStorage state(String op, String name, Tensor s, Tensor w, Tensor g) {
@@ -408,26 +406,6 @@ public final class CudaBackend implements Backend {
         Checks.sameShape(op, "w", w, name, s);
         Checks.noAlias(op, name, s, "w", w, "g", g);
         return dev(op, name, s);
-    }
-
-    /**
-     * The bias-correction denominators (corr1, corr2) of optimizer.cu, in double: ADAM 1-b1^t and 1-b2^t,
-     * ADAMAX 1-b1^t, MOMENTUM 1-mu^t in its bias-corrected EWA form; 1 otherwise.
-     */
-    static float[] biasCorrections(OptimizerUpdate u) {
-        boolean momentumCorrected = u.kind() == OptimizerKind.MOMENTUM && u.ewa() && u.biasCorrection();
-        boolean corrected = momentumCorrected || u.kind() == OptimizerKind.ADAM || u.kind() == OptimizerKind.ADAMAX;
-        if (corrected && u.step() < 1) {
-            throw new IllegalArgumentException("optimizerUpdate " + u.kind() + ": step must be >= 1 for bias "
-                    + "correction, got " + u.step());
-        }
-        double t = u.step();
-        return switch (u.kind()) {
-            case ADAM -> new float[] {(float) (1 - Math.pow(u.beta1(), t)), (float) (1 - Math.pow(u.beta2(), t))};
-            case ADAMAX -> new float[] {(float) (1 - Math.pow(u.beta1(), t)), 1f};
-            case MOMENTUM -> new float[] {momentumCorrected ? (float) (1 - Math.pow(u.momentum(), t)) : 1f, 1f};
-            default -> new float[] {1f, 1f};
-        };
     }
 
     // ---------------------------------------------------------------- data movement
