@@ -14,8 +14,11 @@ import java.util.concurrent.ForkJoinWorkerThread;
  * }</pre>
  */
 public final class Parallel {
-    /** Work (elements touched) below which a loop runs on the calling thread. */
-    public static final int GRAIN = 32_768;
+    /**
+     * Work (elements touched) below which a loop runs on the calling thread; {@code -Dmyelin.cpu.grain=N}
+     * overrides it (benchmarks use it to measure the split's cost, see docs/benchmarks.md).
+     */
+    public static final int GRAIN = Integer.getInteger("myelin.cpu.grain", 32_768);
 
     private static final int CORES = Runtime.getRuntime().availableProcessors();
     // The caller runs one range itself, so the pool needs one thread fewer than there are cores.
