@@ -14,6 +14,7 @@ import io.myelin.train.ModelSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Resolves {@code --data} (digits, fashion-mnist, an IDX directory or a CSV file) into normalized
@@ -60,8 +61,36 @@ final class DataSources {
         Normalizer norm = raw.images() ? Normalizer.fitGlobalMinMax(tt.train())
                 : Normalizer.fit(Normalizer.Kind.MIN_MAX, tt.train());
         return new TrainCommand.LoadedData(norm.apply(tt.train()), tt.test() == null ? null : norm.apply(tt.test()),
-                raw.description() + ", " + tt.train().n() + " train / " + (tt.test() == null ? 0 : tt.test().n()) + " test",
-                norm.toMap());
+                describe(raw, tt), norm.toMap());
+    }
+
+    /**
+     * A resumed run's data: the source's split with the normalization saved in the run (not refitted), so
+     * the model sees the inputs it was trained on.
+     */
+    @SuppressWarnings("unchecked")
+    static TrainCommand.LoadedData loadSaved(String data, String labelColumn, long seed, Object normalization) {
+        Raw raw = raw(data, labelColumn, seed);
+        TrainTest tt = raw.split();
+        if (!(normalization instanceof Map<?, ?> saved)) {
+            return new TrainCommand.LoadedData(tt.train(), tt.test(), describe(raw, tt), null);
+        }
+        Normalizer norm = Normalizer.fromMap((Map<String, ?>) saved);
+        return new TrainCommand.LoadedData(norm.apply(tt.train()), tt.test() == null ? null : norm.apply(tt.test()),
+                describe(raw, tt), (Map<String, Object>) saved);
+    }
+
+    private static String describe(Raw raw, TrainTest tt) {
+        return raw.description() + ", " + tt.train().n() + " train / " + (tt.test() == null ? 0 : tt.test().n()) + " test";
+    }
+
+    /** The {@code --data} value as saved in model.json: names as given, paths made absolute (resume from anywhere). */
+    static String canonical(String data) {
+        String d = data == null ? "digits" : data.trim();
+        if (d.equals("digits") || d.equals("fashion-mnist")) {
+            return d;
+        }
+        return Path.of(d).toAbsolutePath().normalize().toString();
     }
 
     static ModelSpec defaultSpec(Dataset train) {

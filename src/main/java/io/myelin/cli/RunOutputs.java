@@ -3,7 +3,10 @@ package io.myelin.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.myelin.io.AtomicFiles;
+import io.myelin.io.Checkpoints;
 import io.myelin.io.ModelFiles;
+import io.myelin.io.SafeTensors;
+import io.myelin.io.SafeTensorsFile;
 import io.myelin.nn.Layer;
 import io.myelin.train.History;
 import io.myelin.train.ModelSpec;
@@ -24,9 +27,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes a training run's directory: {@code model.json}, {@code weights.safetensors}, {@code history.csv},
- * {@code metrics.json}, {@code curves.png}. Each file is written atomically (temp file + fsync + rename),
- * so a crash never leaves a partial file.
+ * Writes a training run's directory: {@code model.json}, {@code weights.safetensors}, {@code
+ * optimizer.safetensors} and {@code training_state.json} (the resumable checkpoint, see {@link Checkpoints}),
+ * {@code history.csv}, {@code metrics.json}, {@code curves.png}. All files are written with
+ * {@link AtomicFiles#writeAll}: each goes to a temporary file first and none replaces an old one unless all
+ * were written, so a crash never leaves a partial file and a resumed run can write over its own directory.
  */
 final class RunOutputs {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -34,23 +39,44 @@ final class RunOutputs {
     private RunOutputs() {
     }
 
-    static void write(Path dir, ModelSpec spec, Sequential net, TrainCommand.LoadedData data, History history,
-                      Map<String, Object> metrics) {
+    /**
+     * @param training  model.json's {@code training} object (data source, label column, schedule length)
+     * @param resumable whether the model is at a completed epoch (false after divergence: the weights were
+     *                  restored but the optimizer state was not, so no checkpoint is written and stale
+     *                  checkpoint files are removed)
+     */
+    static void write(Path dir, ModelSpec spec, Sequential net, TrainCommand.LoadedData data, Map<String, Object> training,
+                      History history, Map<String, Object> metrics, boolean resumable) {
         try {
-            Files.createDirectories(dir);
-            AtomicFiles.write(dir.resolve("model.json"), JSON.writeValueAsBytes(modelJson(spec, net, data)));
-            ModelFiles.saveWeights(net, dir.resolve("weights.safetensors"), Map.of("format", "pt", "producer", "myelin"));
-            AtomicFiles.write(dir.resolve("metrics.json"), JSON.writeValueAsBytes(metrics));
+            Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
+            byte[] model = JSON.writeValueAsBytes(modelJson(spec, net, data, training));
+            files.put(dir.resolve("model.json"), out -> out.write(model));
+            if (resumable) {
+                files.putAll(Checkpoints.files(net, dir));
+            } else {
+                files.put(dir.resolve(Checkpoints.WEIGHTS), SafeTensors.content(new SafeTensorsFile(
+                        ModelFiles.exportTensors(net), Map.of("format", "pt", "producer", "myelin"))));
+            }
+            byte[] metricsJson = JSON.writeValueAsBytes(metrics);
+            files.put(dir.resolve("metrics.json"), out -> out.write(metricsJson));
             if (history != null) {
-                AtomicFiles.write(dir.resolve("history.csv"), historyCsv(history).getBytes(StandardCharsets.UTF_8));
-                AtomicFiles.write(dir.resolve("curves.png"), curves(history));
+                byte[] csv = historyCsv(history).getBytes(StandardCharsets.UTF_8);
+                byte[] png = curves(history);
+                files.put(dir.resolve("history.csv"), out -> out.write(csv));
+                files.put(dir.resolve("curves.png"), out -> out.write(png));
+            }
+            AtomicFiles.writeAll(files);
+            if (!resumable) {
+                Files.deleteIfExists(dir.resolve(Checkpoints.OPTIMIZER));
+                Files.deleteIfExists(dir.resolve(Checkpoints.STATE));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write run outputs to " + dir + ": " + e.getMessage(), e);
         }
     }
 
-    static Map<String, Object> modelJson(ModelSpec spec, Sequential net, TrainCommand.LoadedData data) {
+    static Map<String, Object> modelJson(ModelSpec spec, Sequential net, TrainCommand.LoadedData data,
+                                         Map<String, Object> training) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", "myelin-model");
         m.put("format_version", 1);
@@ -69,6 +95,7 @@ final class RunOutputs {
         m.put("normalization", data.normalization());
         m.put("seed", net.seed());
         m.put("global_step", net.globalStep());
+        m.put("training", training);
         return m;
     }
 

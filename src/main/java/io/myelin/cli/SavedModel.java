@@ -15,32 +15,48 @@ import java.util.Map;
 /** A run directory written by {@code myelin train}, loaded back: spec, weights and input normalization. */
 record SavedModel(Sequential model, Normalizer normalizer) implements AutoCloseable {
 
-    @SuppressWarnings("unchecked")
     static SavedModel load(Path dir, Backend backend) {
+        Map<String, Object> m = readModelJson(dir);
+        Sequential model = spec(dir, m).build(backend, seed(m));
+        try {
+            ModelFiles.loadInitialWeights(model, dir.resolve("weights.safetensors"));
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return new SavedModel(model, normalizer(m));
+    }
+
+    /** The parsed model.json of a run directory; a {@link UserError} when the directory is not one. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> readModelJson(Path dir) {
         Path json = dir.resolve("model.json");
         Path weights = dir.resolve("weights.safetensors");
         if (!Files.isRegularFile(json) || !Files.isRegularFile(weights)) {
             throw new UserError(dir + " is not a model directory: it needs model.json and weights.safetensors");
         }
-        Map<String, Object> m;
         try {
-            m = new ObjectMapper().readValue(json.toFile(), Map.class);
+            return new ObjectMapper().readValue(json.toFile(), Map.class);
         } catch (IOException e) {
             throw new UserError(json + " is not valid JSON: " + e.getMessage());
         }
-        if (!(m.get("spec") instanceof Map<?, ?> spec)) {
-            throw new UserError(json + " has no 'spec' object (not written by myelin train?)");
+    }
+
+    @SuppressWarnings("unchecked")
+    static ModelSpec spec(Path dir, Map<String, Object> modelJson) {
+        if (!(modelJson.get("spec") instanceof Map<?, ?> spec)) {
+            throw new UserError(dir.resolve("model.json") + " has no 'spec' object (not written by myelin train?)");
         }
-        long seed = m.get("seed") instanceof Number n ? n.longValue() : 42L;
-        Sequential model = ModelSpec.of((Map<String, Object>) spec).build(backend, seed);
-        try {
-            ModelFiles.loadInitialWeights(model, weights);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
-        Normalizer norm = m.get("normalization") instanceof Map<?, ?> nm ? Normalizer.fromMap((Map<String, ?>) nm) : null;
-        return new SavedModel(model, norm);
+        return ModelSpec.of((Map<String, Object>) spec);
+    }
+
+    static long seed(Map<String, Object> modelJson) {
+        return modelJson.get("seed") instanceof Number n ? n.longValue() : 42L;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Normalizer normalizer(Map<String, Object> modelJson) {
+        return modelJson.get("normalization") instanceof Map<?, ?> nm ? Normalizer.fromMap((Map<String, ?>) nm) : null;
     }
 
     @Override

@@ -3,18 +3,22 @@ package io.myelin.cli;
 import io.myelin.backend.Backend;
 import io.myelin.backend.Backends;
 import io.myelin.data.Dataset;
+import io.myelin.io.Checkpoints;
 import io.myelin.loss.Loss;
 import io.myelin.schedule.Schedules;
 import io.myelin.train.DataSet;
 import io.myelin.train.FitConfig;
 import io.myelin.train.History;
 import io.myelin.train.ModelSpec;
+import io.myelin.train.ResumeState;
 import io.myelin.train.Sequential;
 import io.myelin.train.TrainingDivergedException;
 import io.myelin.train.callbacks.LearningRateScheduler;
 import io.myelin.train.callbacks.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -25,11 +29,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code myelin train}: trains a model on a dataset and writes the run directory. */
+/**
+ * {@code myelin train}: trains a model on a dataset and writes the run directory; with {@code --resume
+ * RUN_DIR} continues such a run from its checkpoint to {@code --epochs} total epochs.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a model (default: an MLP on the built-in digits dataset) and write model.json, "
-                + "weights.safetensors, history.csv, metrics.json and curves.png to --out.")
+                + "weights.safetensors, optimizer.safetensors, training_state.json, history.csv, metrics.json and "
+                + "curves.png to --out; or continue such a run with --resume.")
 final class TrainCommand implements Callable<Integer> {
+    /** Options that decide which model trains on which samples; a resumed run keeps the ones it started with. */
+    private static final List<String> KEPT_BY_RESUME = List.of("--model", "--init-weights", "--seed", "--validation-split");
+
     @Option(names = "--model", description = "Model spec JSON (default: an MLP suited to the data).")
     Path model;
 
@@ -40,7 +51,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--label-column", description = "CSV label column (default: the last column).")
     String labelColumn;
 
-    @Option(names = "--epochs", defaultValue = "30", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "30",
+            description = "Epochs in total (default: ${DEFAULT-VALUE}; with --resume: the run's original epochs).")
     int epochs;
 
     @Option(names = "--batch-size", defaultValue = "32", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
@@ -61,37 +73,108 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init-weights", description = "safetensors file whose tensors replace the initial ones by name.")
     Path initWeights;
 
-    @Option(names = "--out", description = "Output directory (default: runs/<timestamp>).")
+    @Option(names = "--resume", paramLabel = "RUN_DIR",
+            description = "Continue the run in RUN_DIR to --epochs total epochs with its saved spec, seed, "
+                    + "normalization, batch size, shuffling, validation split and data (--data, --label-column, "
+                    + "--batch-size, --no-shuffle override them); writes to RUN_DIR unless --out is given.")
+    Path resume;
+
+    @Option(names = "--out", description = "Output directory (default: runs/<timestamp>; with --resume: RUN_DIR).")
     Path out;
+
+    @Spec
+    CommandSpec commandSpec;
+
+    /** Train and test data with their description; features already normalized. */
+    record LoadedData(Dataset train, Dataset test, String description, Map<String, Object> normalization) {
+    }
+
+    /** Everything one run needs, fresh or resumed ({@code resumed} null for a fresh run). */
+    private record Run(ModelSpec spec, long seed, LoadedData data, String dataSource, String labelColumn, int epochs,
+                       int batchSize, boolean shuffle, double validationSplit, Long scheduleSteps, ResumeRun resumed,
+                       Path outDir) {
+    }
 
     @Override
     public Integer call() {
+        if (resume != null) {
+            for (String option : KEPT_BY_RESUME) {
+                if (given(option)) {
+                    throw new UserError(option + " cannot be combined with --resume: a resumed run keeps the model, "
+                            + "weights, seed and validation split it was started with");
+                }
+            }
+        }
         if (epochs < 1) {
             throw new UserError("--epochs must be at least 1, got " + epochs);
         }
         if (batchSize < 1) {
             throw new UserError("--batch-size must be at least 1, got " + batchSize);
         }
+        return execute(resume != null ? resumedRun() : freshRun());
+    }
+
+    private boolean given(String option) {
+        return commandSpec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    private Run freshRun() {
         Path outDir = out != null ? out
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         LoadedData loaded = DataSources.load(data, labelColumn, seed);
         ModelSpec spec = model != null ? ModelSpec.read(model) : DataSources.defaultSpec(loaded.train());
-        try (Backend be = Backends.create(backend); Sequential net = spec.build(be, seed)) {
+        return new Run(spec, seed, loaded, data, labelColumn, epochs, batchSize, !noShuffle, validationSplit, null,
+                null, outDir);
+    }
+
+    /** The saved run, with --epochs, --data, --label-column, --batch-size and --no-shuffle applied where given. */
+    private Run resumedRun() {
+        ResumeRun r = ResumeRun.read(resume);
+        ResumeState st = r.state();
+        int total = given("--epochs") ? epochs : st.epochs();
+        if (total <= st.epochsCompleted()) {
+            throw new UserError(given("--epochs")
+                    ? "--epochs " + total + " must be larger than the " + st.epochsCompleted() + " epochs " + resume
+                            + " has already done (--epochs counts the total)"
+                    : resume + " has already done all " + st.epochsCompleted() + " of its epochs; give --epochs N with N > "
+                            + st.epochsCompleted() + " to train further");
+        }
+        String source = given("--data") ? data : r.data();
+        String label = given("--label-column") ? labelColumn : r.labelColumn();
+        LoadedData loaded = DataSources.loadSaved(source, label, r.seed(), r.normalization());
+        return new Run(r.spec(), r.seed(), loaded, source, label, total, given("--batch-size") ? batchSize : st.batchSize(),
+                !noShuffle && st.shuffle(), st.validationSplit(), r.scheduleSteps(), r, out != null ? out : resume);
+    }
+
+    private Integer execute(Run run) {
+        try (Backend be = Backends.create(backend); Sequential net = run.spec().build(be, run.seed())) {
             Loss loss = net.loss();
-            DataSet train = DataSources.encode(loaded.train(), loss, net.outputFeatures(), "training data");
-            DataSet test = loaded.test() == null ? null
-                    : DataSources.encode(loaded.test(), loss, net.outputFeatures(), "test data");
-            if (initWeights != null) {
+            DataSet train = DataSources.encode(run.data().train(), loss, net.outputFeatures(), "training data");
+            DataSet test = run.data().test() == null ? null
+                    : DataSources.encode(run.data().test(), loss, net.outputFeatures(), "test data");
+            ResumeState resumeFrom = null;
+            if (run.resumed() != null) {
+                resumeFrom = Checkpoints.load(net, run.resumed().dir());
+            } else if (initWeights != null) {
                 io.myelin.io.ModelFiles.loadInitialWeights(net, initWeights);
             }
-            System.err.println("data: " + loaded.description() + "; model: " + net.inputFeatures() + " -> "
+            System.err.println("data: " + run.data().description() + "; model: " + net.inputFeatures() + " -> "
                     + net.outputFeatures() + ", " + net.parameters().stream().mapToLong(p -> p.value().size()).sum()
                     + " parameters; backend: " + be.name());
-            FitConfig.Builder cfg = FitConfig.builder().epochs(epochs).batchSize(batchSize).shuffle(!noShuffle)
-                    .validationSplit(validationSplit).callback(new ProgressBar(System.err));
-            Map<String, Object> schedule = spec.lrSchedule();
+            FitConfig.Builder cfg = FitConfig.builder().epochs(run.epochs()).batchSize(run.batchSize())
+                    .shuffle(run.shuffle()).validationSplit(run.validationSplit()).callback(new ProgressBar(System.err));
+            if (resumeFrom != null) {
+                cfg.resumeFrom(resumeFrom);
+                System.err.println("resuming " + run.resumed().dir() + " at epoch " + (resumeFrom.epochsCompleted() + 1)
+                        + " of " + run.epochs() + " (global step " + resumeFrom.globalStep() + ")");
+            }
+            Map<String, Object> schedule = run.spec().lrSchedule();
+            Long scheduleSteps = run.scheduleSteps();
             if (schedule != null) {
-                long steps = (long) epochs * ((train.n() + batchSize - 1) / batchSize);
+                // The schedule keeps the length it was planned with, so a resumed run follows the same curve.
+                long steps = scheduleSteps != null ? scheduleSteps
+                        : (long) run.epochs() * ((train.n() + run.batchSize() - 1) / run.batchSize());
+                scheduleSteps = steps;
                 cfg.callback(new LearningRateScheduler(Schedules.fromSpec(schedule, net.optimizer().baseLearningRate(), steps)));
             }
             History history;
@@ -104,7 +187,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("backend", be.name());
-            metrics.put("data", loaded.description());
+            metrics.put("data", run.data().description());
             if (history != null) {
                 metrics.put("epochs", history.epochs());
                 metrics.put("epoch_seconds", history.get("epoch_seconds"));
@@ -124,7 +207,12 @@ final class TrainCommand implements Callable<Integer> {
                     }
                 });
             }
-            RunOutputs.write(outDir, spec, net, loaded, history, metrics);
+            Map<String, Object> training = new LinkedHashMap<>();
+            training.put("data", DataSources.canonical(run.dataSource()));
+            training.put("label_column", run.labelColumn());
+            training.put("lr_schedule_steps", scheduleSteps);
+            Path outDir = run.outDir();
+            RunOutputs.write(outDir, run.spec(), net, run.data(), training, history, metrics, diverged == null);
             if (diverged != null) {
                 throw new TrainingDivergedException(diverged + " The last good weights were saved to " + outDir);
             }
@@ -133,12 +221,9 @@ final class TrainCommand implements Callable<Integer> {
                     : metrics.containsKey("test_loss") ? String.format(Locale.ROOT, "test loss: %.4f", (Double) metrics.get("test_loss"))
                     : String.format(Locale.ROOT, "train loss: %.4f", (Double) metrics.get("train_loss"));
             System.out.println(summary);
-            System.out.println("wrote " + outDir + List.of(" (model.json, weights.safetensors, history.csv, metrics.json, curves.png)").get(0));
+            System.out.println("wrote " + outDir + " (model.json, weights.safetensors, optimizer.safetensors, "
+                    + "training_state.json, history.csv, metrics.json, curves.png)");
         }
         return 0;
-    }
-
-    /** Train (and optional test) data with their description; features already normalized. */
-    record LoadedData(Dataset train, Dataset test, String description, Map<String, Object> normalization) {
     }
 }

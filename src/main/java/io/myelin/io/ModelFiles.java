@@ -27,11 +27,7 @@ public final class ModelFiles {
     public static Map<String, NamedTensor> exportTensors(Sequential model) {
         Map<String, NamedTensor> out = new LinkedHashMap<>();
         for (Parameter p : model.namedTensors()) {
-            float[] v = p.value().toArray();
-            if (p.fileLayoutTransposed()) {
-                v = transpose(v, p.value().rows(), p.value().cols());
-            }
-            out.put(p.name(), new NamedTensor(p.name(), p.fileShape(), v));
+            out.put(p.name(), new NamedTensor(p.name(), p.fileShape(), toFileLayout(p, p.value().toArray())));
         }
         return out;
     }
@@ -46,11 +42,20 @@ public final class ModelFiles {
      */
     public static List<String> loadInitialWeights(Sequential model, Path file) {
         SafeTensorsFile f = SafeTensors.read(file);
+        prepareWeights(model, f, file, false).run();
+        return new ArrayList<>(f.tensors().keySet());
+    }
+
+    /**
+     * Checks every tensor of {@code f} against the model (names, shapes; with {@code requireAll} also that
+     * no model tensor is missing) and returns the action that copies them in, so that callers can check
+     * several files before changing anything.
+     */
+    static Runnable prepareWeights(Sequential model, SafeTensorsFile f, Path file, boolean requireAll) {
         Map<String, Parameter> byName = new LinkedHashMap<>();
         for (Parameter p : model.namedTensors()) {
             byName.put(p.name(), p);
         }
-        List<String> replaced = new ArrayList<>();
         for (NamedTensor t : f.tensors().values()) {
             Parameter p = byName.get(t.name());
             if (p == null) {
@@ -61,14 +66,30 @@ public final class ModelFiles {
                 throw new ModelFileException(file + ": tensor '" + t.name() + "' has shape " + Arrays.toString(t.shape())
                         + " but the model expects " + Arrays.toString(p.fileShape()));
             }
-            float[] v = t.data();
-            if (p.fileLayoutTransposed()) {
-                v = transpose(v, p.fileShape()[0], p.fileShape()[1]);
-            }
-            p.value().set(v);
-            replaced.add(t.name());
         }
-        return replaced;
+        if (requireAll) {
+            List<String> missing = new ArrayList<>(byName.keySet());
+            missing.removeAll(f.tensors().keySet());
+            if (!missing.isEmpty()) {
+                throw new ModelFileException(file + ": the model's tensors " + missing + " are missing");
+            }
+        }
+        return () -> {
+            for (NamedTensor t : f.tensors().values()) {
+                Parameter p = byName.get(t.name());
+                p.value().set(toModelLayout(p, t.data()));
+            }
+        };
+    }
+
+    /** File layout → the parameter's internal layout (Dense kernels are transposed). */
+    static float[] toModelLayout(Parameter p, float[] v) {
+        return p.fileLayoutTransposed() ? transpose(v, p.fileShape()[0], p.fileShape()[1]) : v;
+    }
+
+    /** The parameter's internal layout → file layout. */
+    static float[] toFileLayout(Parameter p, float[] v) {
+        return p.fileLayoutTransposed() ? transpose(v, p.value().rows(), p.value().cols()) : v;
     }
 
     /** (rows, cols) row-major → (cols, rows) row-major (Dense kernels ↔ PyTorch layout). */

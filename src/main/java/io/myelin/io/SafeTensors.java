@@ -246,6 +246,11 @@ public final class SafeTensors {
         }
     }
 
+    /** What {@link #write} puts in a file, for {@link AtomicFiles#writeAll} with other files. */
+    public static AtomicFiles.Content content(SafeTensorsFile content) {
+        return out -> writeTo(content, out);
+    }
+
     /** The bytes {@link #write} would put in a file. */
     public static byte[] toBytes(SafeTensorsFile content) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

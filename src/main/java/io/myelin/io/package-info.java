@@ -1,6 +1,7 @@
 /**
- * Model-file IO: atomic file writes ({@link io.myelin.io.AtomicFiles}) and the safetensors weight format
- * ({@link io.myelin.io.SafeTensors}), on plain host {@code float[]} arrays.
+ * Model-file IO: atomic file writes ({@link io.myelin.io.AtomicFiles}), the safetensors weight format
+ * ({@link io.myelin.io.SafeTensors}), optimizer state files ({@link io.myelin.io.OptimizerFiles}) and resumable
+ * checkpoints ({@link io.myelin.io.Checkpoints}), on plain host {@code float[]} arrays.
  *
  * <p>Weights are stored with PyTorch-compatible names and layouts (a Dense weight {@code [out, in]}), so a
  * file moves both ways between Myelin and PyTorch. A malformed file raises a

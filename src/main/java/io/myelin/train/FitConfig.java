@@ -6,14 +6,15 @@ import java.util.List;
 /**
  * Options of {@link Sequential#fit}: epochs, batch size (1 = stochastic, n = full batch, default 32
  * mini-batches), per-epoch reshuffling, a validation split (taken from the end of the data, before
- * shuffling, as Keras does) or explicit validation data, and callbacks.
+ * shuffling, as Keras does) or explicit validation data, callbacks, and where to start: {@code initialEpoch}
+ * (Keras' initial_epoch) or a {@link ResumeState} to continue a checkpointed run.
  *
  * <pre>{@code
  * FitConfig cfg = FitConfig.builder().epochs(10).batchSize(128).validationSplit(0.1).build();
  * }</pre>
  */
 public record FitConfig(int epochs, int batchSize, boolean shuffle, double validationSplit, DataSet validation,
-                        List<Callback> callbacks, int initialEpoch) {
+                        List<Callback> callbacks, int initialEpoch, ResumeState resume) {
 
     public FitConfig {
         if (epochs <= 0) {
@@ -25,7 +26,21 @@ public record FitConfig(int epochs, int batchSize, boolean shuffle, double valid
         if (!(validationSplit >= 0 && validationSplit < 1)) {
             throw new IllegalArgumentException("validation split must be in [0, 1), got " + validationSplit);
         }
+        if (resume != null && initialEpoch != resume.epochsCompleted()) {
+            throw new IllegalArgumentException("initial epoch " + initialEpoch + " differs from the "
+                    + resume.epochsCompleted() + " epochs the resumed checkpoint has completed");
+        }
+        if (initialEpoch < 0 || initialEpoch >= epochs) {
+            throw new IllegalArgumentException("epochs must be larger than the initial epoch (epochs counts the total, "
+                    + "including epochs already done): got epochs " + epochs + ", initial epoch " + initialEpoch);
+        }
         callbacks = List.copyOf(callbacks);
+    }
+
+    /** Without a resume state. */
+    public FitConfig(int epochs, int batchSize, boolean shuffle, double validationSplit, DataSet validation,
+                     List<Callback> callbacks, int initialEpoch) {
+        this(epochs, batchSize, shuffle, validationSplit, validation, callbacks, initialEpoch, null);
     }
 
     public static Builder builder() {
@@ -41,6 +56,7 @@ public record FitConfig(int epochs, int batchSize, boolean shuffle, double valid
         private DataSet validation;
         private final List<Callback> callbacks = new ArrayList<>();
         private int initialEpoch;
+        private ResumeState resume;
 
         public Builder epochs(int v) {
             epochs = v;
@@ -78,8 +94,19 @@ public record FitConfig(int epochs, int batchSize, boolean shuffle, double valid
             return this;
         }
 
+        /**
+         * Continues a checkpointed run: starts at its {@code epochsCompleted}, gives the callbacks their saved
+         * state and prepends its history. The model must hold the checkpoint's weights, optimizer state and
+         * global step ({@code Checkpoints.load}); {@code epochs} is the new total.
+         */
+        public Builder resumeFrom(ResumeState state) {
+            resume = state;
+            initialEpoch = state.epochsCompleted();
+            return this;
+        }
+
         public FitConfig build() {
-            return new FitConfig(epochs, batchSize, shuffle, validationSplit, validation, callbacks, initialEpoch);
+            return new FitConfig(epochs, batchSize, shuffle, validationSplit, validation, callbacks, initialEpoch, resume);
         }
     }
 }

@@ -54,6 +54,9 @@ final class FitLoop {
         History history = new History();
         TrainingState state = new TrainingState(model, cfg.epochs(), stepsPerEpoch);
         List<Callback> callbacks = cfg.callbacks();
+        if (cfg.resume() != null) {
+            resume(cfg.resume(), history, callbacks);
+        }
         SeededRandom shuffler = new SeededRandom(model.seed(), SHUFFLE_STREAM);
         try (Tensor x = Scope.unscoped(() -> Tensor.of(be, trainSet.x(), n, trainSet.features()));
              Tensor y = Scope.unscoped(() -> Tensor.of(be, trainSet.y(), n, trainSet.targetCols()));
@@ -119,11 +122,24 @@ final class FitLoop {
                 logs.put("epoch_seconds", (System.nanoTime() - t0) / 1e9);
                 history.record(logs);
                 callbacks.forEach(c -> c.onEpochEnd(state, ep, logs));
+                model.setResumeState(ResumeState.capture(epoch + 1, model, cfg, callbacks, history));
+                callbacks.forEach(c -> c.onEpochCommitted(state, ep, logs));
             }
             callbacks.forEach(c -> c.onTrainEnd(state));
         }
         history.setStopReason(state.stopReason());
         return history;
+    }
+
+    /** Continues a checkpointed run: its history first, its callbacks' state restored. */
+    private void resume(ResumeState r, History history, List<Callback> callbacks) {
+        if (model.globalStep() != r.globalStep() || model.seed() != r.seed()) {
+            throw new IllegalArgumentException("the model is not at the checkpoint being resumed (global step "
+                    + model.globalStep() + " vs " + r.globalStep() + ", seed " + model.seed() + " vs " + r.seed()
+                    + "); load the checkpoint into the model first (Checkpoints.load)");
+        }
+        history.recordAll(r.history());
+        r.restoreCallbacks(callbacks);
     }
 
     /** One training step on rows order[from, from+rows); returns the step's loss on CPU, NaN-free check elsewhere. */

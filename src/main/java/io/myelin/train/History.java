@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Per-epoch values recorded by {@link Sequential#fit}: {@code loss}, metrics, {@code val_*}, {@code lr},
- * {@code epoch_seconds}. {@code history.get("val_loss")}.
+ * {@code epoch_seconds}; a resumed fit's history starts with the checkpoint's epochs. {@code history.get("val_loss")}.
  */
 public final class History {
     private final Map<String, List<Double>> values = new LinkedHashMap<>();
@@ -16,6 +16,11 @@ public final class History {
 
     public void record(Map<String, Double> epochLogs) {
         epochLogs.forEach((k, v) -> values.computeIfAbsent(k, key -> new ArrayList<>()).add(v));
+    }
+
+    /** Appends whole per-key series (a resumed run's earlier epochs). */
+    void recordAll(Map<String, List<Double>> series) {
+        series.forEach((k, v) -> values.computeIfAbsent(k, key -> new ArrayList<>()).addAll(v));
     }
 
     public List<Double> get(String key) {

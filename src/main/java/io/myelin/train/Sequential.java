@@ -2,6 +2,7 @@ package io.myelin.train;
 
 import io.myelin.autograd.GradMode;
 import io.myelin.backend.Backend;
+import io.myelin.io.Checkpoints;
 import io.myelin.loss.CrossEntropy;
 import io.myelin.loss.Loss;
 import io.myelin.nn.ForwardContext;
@@ -11,6 +12,7 @@ import io.myelin.optim.Optimizer;
 import io.myelin.tensor.Scope;
 import io.myelin.tensor.Tensor;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -38,6 +40,7 @@ public final class Sequential implements AutoCloseable {
     private Optimizer optimizer;
     private List<Metric> metrics = List.of();
     private long globalStep;
+    private ResumeState resumeState;
 
     public Sequential(Backend backend, int inputFeatures, long seed) {
         if (inputFeatures <= 0) {
@@ -166,6 +169,37 @@ public final class Sequential implements AutoCloseable {
 
     void advanceStep() {
         globalStep++;
+    }
+
+    /**
+     * Where training stands after the last completed epoch of {@link #fit} (or as loaded from a checkpoint);
+     * null before any. Saved with the weights and optimizer state by {@link #saveCheckpoint}.
+     */
+    public ResumeState resumeState() {
+        return resumeState;
+    }
+
+    public void setResumeState(ResumeState state) {
+        this.resumeState = state;
+    }
+
+    /**
+     * Writes a resumable checkpoint to {@code dir}: {@code weights.safetensors}, {@code optimizer.safetensors}
+     * and {@code training_state.json} (see {@link Checkpoints}).
+     * <pre>{@code
+     * model.fit(train, cfg); model.saveCheckpoint(dir);
+     * // later, on a model built from the same spec and seed:
+     * ResumeState s = other.loadCheckpoint(dir);
+     * other.fit(train, FitConfig.builder().epochs(20).resumeFrom(s).build());
+     * }</pre>
+     */
+    public void saveCheckpoint(Path dir) {
+        Checkpoints.save(this, dir);
+    }
+
+    /** Loads weights, optimizer state and global step from a checkpoint; returns its state for {@code resumeFrom}. */
+    public ResumeState loadCheckpoint(Path dir) {
+        return Checkpoints.load(this, dir);
     }
 
     /** True when the loss consumes logits through the fused softmax-cross-entropy. */

@@ -1,2 +1,2 @@
-/** The model API: Sequential, fit/evaluate/predict, specs, metrics, history. */
+/** The model API: Sequential, fit/evaluate/predict, specs, metrics, history, resume state. */
 package io.myelin.train;

@@ -24,7 +24,7 @@ class CliTest {
     record Result(int code, String out, String err) {
     }
 
-    private static Result run(String... args) {
+    static Result run(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -46,7 +46,8 @@ class CliTest {
         Result r = run("train", "--epochs", "4", "--backend", "cpu", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("test accuracy:"), r.out());
-        for (String f : new String[] {"model.json", "weights.safetensors", "history.csv", "metrics.json", "curves.png"}) {
+        for (String f : new String[] {"model.json", "weights.safetensors", "optimizer.safetensors", "training_state.json",
+                "history.csv", "metrics.json", "curves.png"}) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
         JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
@@ -72,7 +73,7 @@ class CliTest {
         assertEquals(0, again.code(), again.err());
     }
 
-    private void assertUserError(String expectedFragment, String... args) {
+    static void assertUserError(String expectedFragment, String... args) {
         Result r = run(args);
         assertEquals(2, r.code(), "exit code for " + String.join(" ", args) + "\n" + r.err());
         String[] lines = r.err().strip().split("\n");

@@ -9,6 +9,8 @@ import java.util.Map;
  * Stops when {@code monitor} (default {@code val_loss}) has not improved by more than {@code minDelta} for
  * {@code patience} epochs; optionally restores the best weights seen. Metrics whose name contains
  * "acc" are maximized, everything else minimized. {@code new EarlyStopping("val_loss", 0, 5, true)}.
+ * A resumed run keeps the best value and wait count, but not the best weights of epochs before the
+ * resume: if they stay the best, restoring them is skipped.
  */
 public final class EarlyStopping implements Callback {
     private final String monitor;
@@ -57,5 +59,18 @@ public final class EarlyStopping implements Callback {
             state.requestStop("early stopping: " + monitor + " did not improve for " + patience
                     + " epochs (best " + best + " at epoch " + (bestEpoch + 1) + ")");
         }
+    }
+
+    /** Best value, its epoch and the wait count; not the best-weights snapshot (see the class comment). */
+    @Override
+    public Map<String, Object> saveState() {
+        return Map.of("best", best, "wait", wait, "best_epoch", bestEpoch);
+    }
+
+    @Override
+    public void restoreState(Map<String, Object> state) {
+        best = Callback.number(state, "best", Double.NaN);
+        wait = (int) Callback.number(state, "wait", 0);
+        bestEpoch = (int) Callback.number(state, "best_epoch", -1);
     }
 }

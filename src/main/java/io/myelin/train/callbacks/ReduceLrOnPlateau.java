@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Multiplies the learning rate by {@code factor} when {@code monitor} has not improved by
- * {@code minDelta} for {@code patience} epochs, never below {@code minLr}.
+ * {@code minDelta} for {@code patience} epochs, never below {@code minLr}. Its best value and wait count
+ * are kept across a resume (the learning rate is part of the optimizer state).
  */
 public final class ReduceLrOnPlateau implements Callback {
     private final String monitor;
@@ -42,5 +43,17 @@ public final class ReduceLrOnPlateau implements Callback {
             state.optimizer().setLearningRate(Math.max(minLr, state.optimizer().learningRate() * factor));
             wait = 0;
         }
+    }
+
+    /** The reduced learning rate itself is in the optimizer state. */
+    @Override
+    public Map<String, Object> saveState() {
+        return Map.of("best", best, "wait", wait);
+    }
+
+    @Override
+    public void restoreState(Map<String, Object> state) {
+        best = Callback.number(state, "best", Double.POSITIVE_INFINITY);
+        wait = (int) Callback.number(state, "wait", 0);
     }
 }

@@ -1,0 +1,45 @@
+package io.myelin.cli;
+
+import io.myelin.io.Checkpoints;
+import io.myelin.train.ModelSpec;
+import io.myelin.train.ResumeState;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What {@code myelin train --resume RUN_DIR} continues, read from the run directory: the spec, seed and
+ * normalization of {@code model.json}, its {@code training} object (data source, label column, schedule
+ * length) and the {@link ResumeState} of {@code training_state.json}. Every problem is a {@link UserError}
+ * or a {@code ModelFileException} raised before anything is trained or written.
+ */
+record ResumeRun(Path dir, ModelSpec spec, long seed, Object normalization, String data, String labelColumn,
+                 Long scheduleSteps, ResumeState state) {
+
+    static ResumeRun read(Path dir) {
+        if (!Files.exists(dir)) {
+            throw new UserError("--resume " + dir + ": no such directory");
+        }
+        if (!Files.isDirectory(dir) || !Files.isRegularFile(dir.resolve("model.json"))
+                || !Files.isRegularFile(dir.resolve(Checkpoints.WEIGHTS))) {
+            throw new UserError("--resume " + dir + " is not a run directory of 'myelin train' (it needs model.json and "
+                    + Checkpoints.WEIGHTS + ")");
+        }
+        for (String f : new String[] {Checkpoints.OPTIMIZER, Checkpoints.STATE}) {
+            if (!Files.isRegularFile(dir.resolve(f))) {
+                throw new UserError("--resume " + dir + " has no " + f + ": the run was written by an older version of "
+                        + "myelin or without training state, so it cannot be resumed (its weights can start a new run: "
+                        + "--init-weights " + dir.resolve(Checkpoints.WEIGHTS) + ")");
+            }
+        }
+        Map<String, Object> m = SavedModel.readModelJson(dir);
+        Map<?, ?> training = m.get("training") instanceof Map<?, ?> t ? t : Map.of();
+        Object data = training.get("data");
+        Object label = training.get("label_column");
+        Long steps = training.get("lr_schedule_steps") instanceof Number n ? n.longValue() : null;
+        return new ResumeRun(dir, SavedModel.spec(dir, m), SavedModel.seed(m), m.get("normalization"),
+                data == null ? "digits" : data.toString(), label == null ? null : label.toString(), steps,
+                Checkpoints.readState(dir.resolve(Checkpoints.STATE)));
+    }
+}

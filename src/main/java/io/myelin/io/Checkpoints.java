@@ -1,0 +1,116 @@
+package io.myelin.io;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.myelin.train.ResumeState;
+import io.myelin.train.Sequential;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A resumable checkpoint directory: {@code weights.safetensors} (the model's tensors), {@code
+ * optimizer.safetensors} ({@link OptimizerFiles}) and {@code training_state.json} ({@link ResumeState}),
+ * written together with {@link AtomicFiles#writeAll} so that no file is replaced unless all were written.
+ * A run directory of {@code myelin train} is such a checkpoint plus {@code model.json} and reports.
+ *
+ * <pre>{@code
+ * Checkpoints.save(model, dir);                         // after fit
+ * ResumeState s = Checkpoints.load(fresh, dir);         // same spec and seed
+ * fresh.fit(train, FitConfig.builder().epochs(20).resumeFrom(s).build());
+ * }</pre>
+ */
+public final class Checkpoints {
+    public static final String WEIGHTS = "weights.safetensors";
+    public static final String OPTIMIZER = "optimizer.safetensors";
+    public static final String STATE = "training_state.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Checkpoints() {
+    }
+
+    /** Writes the checkpoint of the model's last completed epoch ({@link Sequential#resumeState()}) to {@code dir}. */
+    public static void save(Sequential model, Path dir) {
+        try {
+            AtomicFiles.writeAll(files(model, dir));
+        } catch (IOException e) {
+            throw new ModelFileException("cannot write checkpoint to " + dir + ": " + e, e);
+        }
+    }
+
+    /** The checkpoint's three files by path, for writing together with other files of a run. */
+    public static Map<Path, AtomicFiles.Content> files(Sequential model, Path dir) {
+        ResumeState state = model.resumeState();
+        if (state == null) {
+            throw new IllegalStateException("nothing to checkpoint: the model has not completed a training epoch");
+        }
+        byte[] json;
+        try {
+            json = JSON.writeValueAsBytes(state.toMap());
+        } catch (JacksonException e) {
+            throw new IllegalStateException("cannot encode the training state: " + e.getOriginalMessage(), e);
+        }
+        Map<String, String> weightsMeta = Map.of("format", "pt", "producer", "myelin",
+                "epoch", String.valueOf(state.epochsCompleted()));
+        Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
+        files.put(dir.resolve(WEIGHTS), SafeTensors.content(new SafeTensorsFile(ModelFiles.exportTensors(model), weightsMeta)));
+        files.put(dir.resolve(OPTIMIZER), SafeTensors.content(OptimizerFiles.export(model)));
+        files.put(dir.resolve(STATE), out -> out.write(json));
+        return files;
+    }
+
+    /**
+     * Loads a checkpoint into a model built from the same spec and seed: weights, optimizer state, global
+     * step. Every file is checked before the model is changed. Returns the state to pass to
+     * {@code FitConfig.Builder.resumeFrom}; it is also the model's {@link Sequential#resumeState()}.
+     */
+    public static ResumeState load(Sequential model, Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new ModelFileException("checkpoint " + dir + " is not a directory");
+        }
+        Path weights = require(dir, WEIGHTS, "");
+        Path optimizer = require(dir, OPTIMIZER, ": it was written by an older version of myelin or without "
+                + "optimizer state, so training cannot resume from it");
+        Path statePath = require(dir, STATE, ": it was written by an older version of myelin or without "
+                + "training state, so training cannot resume from it");
+        ResumeState state = readState(statePath);
+        if (state.seed() != model.seed()) {
+            throw new ModelFileException(statePath + ": the checkpoint was trained with seed " + state.seed()
+                    + " but the model has seed " + model.seed() + " (dropout and shuffling are keyed by the seed)");
+        }
+        Runnable loadWeights = ModelFiles.prepareWeights(model, SafeTensors.read(weights), weights, true);
+        Runnable loadOptimizer = OptimizerFiles.prepare(model, SafeTensors.read(optimizer), optimizer);
+        loadWeights.run();
+        loadOptimizer.run();
+        model.setGlobalStep(state.globalStep());
+        model.setResumeState(state);
+        return state;
+    }
+
+    /** Reads {@code training_state.json}; format errors name the file. */
+    @SuppressWarnings("unchecked")
+    public static ResumeState readState(Path file) {
+        try {
+            return ResumeState.fromMap(JSON.readValue(file.toFile(), Map.class));
+        } catch (JacksonException e) {
+            throw new ModelFileException(file + " is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ModelFileException("cannot read " + file + ": " + e, e);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path require(Path dir, String name, String why) {
+        Path p = dir.resolve(name);
+        if (!Files.isRegularFile(p)) {
+            throw new ModelFileException(dir + " has no " + name + why);
+        }
+        return p;
+    }
+}
