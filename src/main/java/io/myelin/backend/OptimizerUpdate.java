@@ -40,6 +40,11 @@ public record OptimizerUpdate(OptimizerKind kind, float lr, float momentum, floa
                 ewa, biasCorrection, step);
     }
 
+    public OptimizerUpdate withBeta1(float b1) {
+        return new OptimizerUpdate(kind, lr, momentum, b1, beta2, rho, eps, l1, l2, weightDecay, gradScale,
+                ewa, biasCorrection, step);
+    }
+
     public OptimizerUpdate withRegularization(float newL1, float newL2) {
         return new OptimizerUpdate(kind, lr, momentum, beta1, beta2, rho, eps, newL1, newL2, weightDecay,
                 gradScale, ewa, biasCorrection, step);

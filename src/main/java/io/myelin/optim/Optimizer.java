@@ -202,13 +202,18 @@ public final class Optimizer {
         config = config.withLr(lr);
     }
 
+    /** The momentum term 1cycle cycles: beta1 for Adam and AdaMax (as PyTorch's OneCycleLR does), else mu. */
     public float momentum() {
-        return config.momentum();
+        return usesBeta1() ? config.beta1() : config.momentum();
     }
 
-    /** Used by 1cycle, which cycles momentum (or Adam's beta1) inversely to the learning rate. */
+    /** Used by 1cycle, which cycles momentum (Adam's and AdaMax's beta1) inversely to the learning rate. */
     public void setMomentum(float mu) {
-        config = config.withMomentum(mu);
+        config = usesBeta1() ? config.withBeta1(mu) : config.withMomentum(mu);
+    }
+
+    private boolean usesBeta1() {
+        return config.kind() == OptimizerKind.ADAM || config.kind() == OptimizerKind.ADAMAX;
     }
 
     public void setClipNorm(float clipNorm) {
