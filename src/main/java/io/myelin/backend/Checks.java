@@ -2,12 +2,25 @@ package io.myelin.backend;
 
 import io.myelin.tensor.Tensor;
 
+import static io.myelin.backend.TensorChecks.dims;
+import static io.myelin.backend.TensorChecks.distinct;
+import static io.myelin.backend.TensorChecks.fail;
+import static io.myelin.backend.TensorChecks.sameShape;
+import static io.myelin.backend.TensorChecks.sameSize;
+import static io.myelin.backend.TensorChecks.shape;
+
 /**
- * Argument checks shared by backends, so every backend rejects the same mistakes with the same words:
- * the op, the argument names and their shapes.
+ * The argument checks of every {@link Backend} op, one method per op in SPI order: each backend calls the
+ * one for its op first, so all backends reject the same mistakes with the same words. Messages read
+ * {@code "<op>[ <kind>]: <arguments with their shapes> must <rule>"} (see {@link TensorChecks}).
+ *
+ * <p>What is left to a backend is what only it can see: whether a tensor lives on it, and checks of
+ * values (the CPU backend scans sparse labels and gather indices; CUDA cannot without a host sync).
+ *
+ * <p>A passing check allocates nothing, so the CPU backend can run them on every op of the training loop.
  *
  * <pre>{@code
- * Checks.shape("batchNormTrain", "gamma", gamma, 1, x.cols());  // "batchNormTrain: gamma is (1, 5), expected (1, 4)"
+ * Checks.preluForward(x, alpha, y);  // "preluForward: alpha (1, 5) must be (1, 4)"
  * }</pre>
  */
 public final class Checks {
@@ -25,46 +38,50 @@ public final class Checks {
     private Checks() {
     }
 
-    /** t must be (rows, cols). */
-    public static void shape(String op, String name, Tensor t, int rows, int cols) {
-        if (t.rows() != rows || t.cols() != cols) {
-            throw new IllegalArgumentException(op + ": " + name + " is " + t.describe() + ", expected ("
-                    + rows + ", " + cols + ")");
+    // ---------------------------------------------------------------- memory
+
+    /** src must have dst's element count. */
+    public static void upload(float[] src, Tensor dst) {
+        if (src.length != dst.size()) {
+            throw fail("upload", null, "src float[" + src.length + "] and dst " + dst.describe()
+                    + " must have the same number of elements");
         }
     }
 
-    /** a and b must have the same (rows, cols). */
-    public static void sameShape(String op, String aName, Tensor a, String bName, Tensor b) {
-        if (!a.sameShape(b)) {
-            throw new IllegalArgumentException(op + ": " + aName + " " + a.describe() + " and " + bName + " "
-                    + b.describe() + " must have the same shape");
+    /** dst must have src's element count. */
+    public static void download(Tensor src, float[] dst) {
+        if (dst.length != src.size()) {
+            throw fail("download", null, "src " + src.describe() + " and dst float[" + dst.length
+                    + "] must have the same number of elements");
         }
     }
 
-    /** a and b must hold the same number of elements. */
-    public static void sameSize(String op, String aName, Tensor a, String bName, Tensor b) {
-        if (a.size() != b.size()) {
-            throw new IllegalArgumentException(op + ": " + aName + " " + a.describe() + " has " + a.size()
-                    + " elements but " + bName + " " + b.describe() + " has " + b.size());
+    // ---------------------------------------------------------------- dense algebra
+
+    /** a: (m, k) or (k, m) if transA; b: (k, n) or (n, k) if transB; c: (m, n) sharing no buffer with a or b. */
+    public static void gemm(boolean transA, boolean transB, Tensor a, Tensor b, Tensor c) {
+        int m = transA ? a.cols() : a.rows();
+        int k = transA ? a.rows() : a.cols();
+        int kb = transB ? b.cols() : b.rows();
+        int n = transB ? b.rows() : b.cols();
+        if (k != kb) {
+            throw fail("gemm", null, "op(a) " + dims(m, k) + " from a " + a.describe() + (transA ? " transposed" : "")
+                    + " and op(b) " + dims(kb, n) + " from b " + b.describe() + (transB ? " transposed" : "")
+                    + " must have the same inner dimension");
         }
+        shape("gemm", null, "c", c, m, n);
+        distinct("gemm", null, "a", a, "c", c);
+        distinct("gemm", null, "b", b, "c", c);
     }
 
-    /** out must not share its buffer with in (for ops that read in after writing out). */
-    public static void noAlias(String op, String outName, Tensor out, String inName, Tensor in) {
-        if (out.storage() == in.storage()) {
-            throw new IllegalArgumentException(op + ": " + outName + " must not alias " + inName);
-        }
+    /** out has x's element count (and may alias x). */
+    public static void unary(UnaryOp op, Tensor x, Tensor out) {
+        sameSize("unary", op, "x", x, "out", out);
     }
 
-    /** out must not alias any of the named inputs, given as alternating name, tensor pairs. */
-    public static void noAlias(String op, String outName, Tensor out, Object... namesAndInputs) {
-        for (int i = 0; i + 1 < namesAndInputs.length; i += 2) {
-            noAlias(op, outName, out, (String) namesAndInputs[i], (Tensor) namesAndInputs[i + 1]);
-        }
-    }
-
-    /** The broadcast of y against x for a binary op, or an exception naming both shapes. */
-    public static Broadcast broadcast(String op, Tensor x, Tensor y) {
+    /** out has x's shape (and may alias x); returns how y broadcasts: x's shape, (1, cols) or (rows, 1). */
+    public static Broadcast binary(BinaryOp op, Tensor x, Tensor y, Tensor out) {
+        sameShape("binary", op, "x", x, "out", out);
         if (y.sameShape(x)) {
             return Broadcast.FULL;
         }
@@ -74,33 +91,194 @@ public final class Checks {
         if (y.cols() == 1 && y.rows() == x.rows()) {
             return Broadcast.COLUMN;
         }
-        throw new IllegalArgumentException(op + ": y " + y.describe() + " must be " + x.describe() + ", (1, "
-                + x.cols() + ") or (" + x.rows() + ", 1) to combine with x " + x.describe());
+        throw fail("binary", op, "y " + y.describe() + " must be " + x.describe() + ", " + dims(1, x.cols()) + " or "
+                + dims(x.rows(), 1) + " to combine with x " + x.describe());
     }
 
-    /** Reduction output shape: axis 0 gives (1, cols), axis 1 gives (rows, 1). */
-    public static void reduction(String op, int axis, Tensor x, Tensor out) {
+    /** axis 0 gives out (1, cols), axis 1 gives out (rows, 1); out must not share x's buffer. */
+    public static void reduce(ReduceOp op, int axis, Tensor x, Tensor out) {
         switch (axis) {
-            case 0 -> shape(op, "out", out, 1, x.cols());
-            case 1 -> shape(op, "out", out, x.rows(), 1);
-            default -> throw new IllegalArgumentException(op + ": axis must be 0 (rows) or 1 (columns), got "
-                    + axis);
+            case 0 -> shape("reduce", op, "out", out, 1, x.cols());
+            case 1 -> shape("reduce", op, "out", out, x.rows(), 1);
+            default -> throw fail("reduce", op, "axis must be 0 (collapse rows) or 1 (collapse columns), got " + axis
+                    + " for x " + x.describe());
         }
-        noAlias(op, "out", out, "x", x);
+        distinct("reduce", op, "x", x, "out", out);
+    }
+
+    // ---------------------------------------------------------------- activations
+
+    /** y has x's element count. */
+    public static void activationForward(Activation act, Tensor x, Tensor y) {
+        sameSize("activationForward", act, "x", x, "y", y);
+    }
+
+    /** y, dy and dx have x's element count. */
+    public static void activationBackward(Activation act, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        sameSize("activationBackward", act, "x", x, "y", y);
+        sameSize("activationBackward", act, "x", x, "dy", dy);
+        sameSize("activationBackward", act, "x", x, "dx", dx);
+    }
+
+    /** alpha (1, cols); y has x's shape. */
+    public static void preluForward(Tensor x, Tensor alpha, Tensor y) {
+        shape("preluForward", null, "alpha", alpha, 1, x.cols());
+        sameShape("preluForward", null, "x", x, "y", y);
+    }
+
+    /** alpha, dalpha (1, cols); dy, dx x's shape; dx may alias dy only, dalpha nothing. */
+    public static void preluBackward(Tensor x, Tensor alpha, Tensor dy, Tensor dx, Tensor dalpha) {
+        String op = "preluBackward";
+        shape(op, null, "alpha", alpha, 1, x.cols());
+        shape(op, null, "dalpha", dalpha, 1, x.cols());
+        sameShape(op, null, "x", x, "dy", dy);
+        sameShape(op, null, "x", x, "dx", dx);
+        distinct(op, null, "x, alpha, dy, dalpha", x, alpha, dy, dalpha);
+        distinct(op, null, "x, alpha, dx, dalpha", x, alpha, dx, dalpha);
+    }
+
+    /** y has x's shape and its own buffer. */
+    public static void softmax(Tensor x, Tensor y) {
+        sameShape("softmax", null, "x", x, "y", y);
+        distinct("softmax", null, "x", x, "y", y);
+    }
+
+    // ---------------------------------------------------------------- fused softmax + cross-entropy
+
+    /** Checks the arguments (no two sharing a buffer); returns true for sparse labels (n, 1). */
+    public static boolean softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor probs, Tensor loss) {
+        String op = "softmaxCrossEntropy";
+        boolean sparse = sparseLabels(op, "logits", logits, labels);
+        sameShape(op, null, "logits", logits, "probs", probs);
+        shape(op, null, "loss", loss, logits.rows(), 1);
+        distinct(op, null, "logits, labels, probs, loss", logits, labels, probs, loss);
+        return sparse;
+    }
+
+    /** Checks the arguments (no two sharing a buffer); returns true for sparse labels (n, 1). */
+    public static boolean softmaxCrossEntropyBackward(Tensor probs, Tensor labels, Tensor dlogits) {
+        String op = "softmaxCrossEntropyBackward";
+        boolean sparse = sparseLabels(op, "probs", probs, labels);
+        sameShape(op, null, "probs", probs, "dlogits", dlogits);
+        distinct(op, null, "probs, labels, dlogits", probs, labels, dlogits);
+        return sparse;
     }
 
     /**
-     * Labels for softmax cross-entropy against logits (n, k): true for sparse class indices (n, 1), false
-     * for one-hot / soft labels (n, k); a same-shape (n, 1) tensor counts as one-hot when k == 1.
+     * Labels against scores (n, k): false for one-hot / soft labels (n, k), also when k = 1; true for class
+     * indices (n, 1).
      */
-    public static boolean sparseLabels(String op, Tensor logits, Tensor labels) {
-        if (labels.sameShape(logits)) {
+    private static boolean sparseLabels(String op, String scoresName, Tensor scores, Tensor labels) {
+        if (labels.sameShape(scores)) {
             return false;
         }
-        if (labels.rows() == logits.rows() && labels.cols() == 1) {
+        if (labels.rows() == scores.rows() && labels.cols() == 1) {
             return true;
         }
-        throw new IllegalArgumentException(op + ": labels " + labels.describe() + " must be one-hot "
-                + logits.describe() + " or class indices (" + logits.rows() + ", 1)");
+        throw fail(op, null, "labels " + labels.describe() + " must be one-hot " + dims(scores.rows(), scores.cols())
+                + " or class indices " + dims(scores.rows(), 1) + " for " + scoresName + " " + scores.describe());
+    }
+
+    // ---------------------------------------------------------------- dropout
+
+    /** keep, the probability of keeping an element, is in (0, 1]. */
+    public static void dropoutMask(float keep) {
+        if (!(keep > 0f && keep <= 1f)) {
+            throw fail("dropoutMask", null, "keep " + keep + " must be in (0, 1]");
+        }
+    }
+
+    // ---------------------------------------------------------------- batch normalization
+
+    /** y has x's shape; the per-channel tensors are (1, cols); no two arguments share a buffer. */
+    public static void batchNormTrain(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                                      Tensor y, Tensor mean, Tensor invStd) {
+        String op = "batchNormTrain";
+        batchNormShapes(op, x, gamma, beta, runningMean, runningVar, y);
+        shape(op, null, "mean", mean, 1, x.cols());
+        shape(op, null, "invStd", invStd, 1, x.cols());
+        distinct(op, null, "x, gamma, beta, runningMean, runningVar, y, mean, invStd",
+                x, gamma, beta, runningMean, runningVar, y, mean, invStd);
+    }
+
+    /** y has x's shape (and may alias x); the per-channel tensors are (1, cols) and share no buffer. */
+    public static void batchNormInfer(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                                      Tensor y) {
+        String op = "batchNormInfer";
+        batchNormShapes(op, x, gamma, beta, runningMean, runningVar, y);
+        distinct(op, null, "gamma, beta, runningMean, runningVar, y", gamma, beta, runningMean, runningVar, y);
+    }
+
+    /** The shapes both batch-norm forwards share: y like x, the parameters and running stats (1, cols). */
+    private static void batchNormShapes(String op, Tensor x, Tensor gamma, Tensor beta, Tensor runningMean,
+                                        Tensor runningVar, Tensor y) {
+        int c = x.cols();
+        sameShape(op, null, "x", x, "y", y);
+        shape(op, null, "gamma", gamma, 1, c);
+        shape(op, null, "beta", beta, 1, c);
+        shape(op, null, "runningMean", runningMean, 1, c);
+        shape(op, null, "runningVar", runningVar, 1, c);
+    }
+
+    /** dy, dx have x's shape; the per-channel tensors are (1, cols); no two arguments share a buffer. */
+    public static void batchNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor invStd, Tensor dy,
+                                         Tensor dx, Tensor dgamma, Tensor dbeta) {
+        String op = "batchNormBackward";
+        int c = x.cols();
+        sameShape(op, null, "x", x, "dy", dy);
+        sameShape(op, null, "x", x, "dx", dx);
+        shape(op, null, "gamma", gamma, 1, c);
+        shape(op, null, "mean", mean, 1, c);
+        shape(op, null, "invStd", invStd, 1, c);
+        shape(op, null, "dgamma", dgamma, 1, c);
+        shape(op, null, "dbeta", dbeta, 1, c);
+        distinct(op, null, "x, gamma, mean, invStd, dy, dx, dgamma, dbeta",
+                x, gamma, mean, invStd, dy, dx, dgamma, dbeta);
+    }
+
+    // ---------------------------------------------------------------- optimizer
+
+    /**
+     * g and the {@link OptimizerUpdate#stateCount()} state tensors the kind uses have w's shape, no two of
+     * them share a buffer, and the step is 1-based.
+     */
+    public static void optimizerUpdate(OptimizerUpdate u, Tensor w, Tensor g, Tensor s1, Tensor s2) {
+        String op = "optimizerUpdate";
+        sameShape(op, u.kind(), "w", w, "g", g);
+        int states = u.stateCount();
+        if (states >= 1) {
+            state(u, "s1", w, s1);
+        }
+        if (states >= 2) {
+            state(u, "s2", w, s2);
+        }
+        if (u.step() < 1) {
+            throw fail(op, u.kind(), "step must be >= 1 (1-based), got " + u.step());
+        }
+        distinct(op, u.kind(), "w, g, s1, s2", w, g, states >= 1 ? s1 : null, states >= 2 ? s2 : null);
+    }
+
+    private static void state(OptimizerUpdate u, String name, Tensor w, Tensor s) {
+        if (s == null) {
+            throw fail("optimizerUpdate", u.kind(), name + " must be a state tensor shaped like w " + w.describe()
+                    + ", got null");
+        }
+        sameShape("optimizerUpdate", u.kind(), "w", w, name, s);
+    }
+
+    // ---------------------------------------------------------------- data movement
+
+    /** indices (n, 1); out (n, src cols); no two share a buffer. Index values are the backend's to check. */
+    public static void gatherRows(Tensor src, Tensor indices, Tensor out) {
+        String op = "gatherRows";
+        int n = indices.rows();
+        shape(op, null, "indices", indices, n, 1);
+        shape(op, null, "out", out, n, src.cols());
+        distinct(op, null, "src, indices, out", src, indices, out);
+    }
+
+    /** dst has src's element count. */
+    public static void copy(Tensor src, Tensor dst) {
+        sameSize("copy", null, "src", src, "dst", dst);
     }
 }

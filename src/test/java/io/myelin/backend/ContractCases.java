@@ -138,8 +138,11 @@ final class ContractCases {
         return "(" + rows + ", " + cols + ")";
     }
 
-    static void rejects(String what, Executable call) {
-        assertThrows(IllegalArgumentException.class, call, what + " must throw IllegalArgumentException");
+    /** The call must throw an IllegalArgumentException with exactly {@code message} (the words of {@link Checks}). */
+    static void rejects(String what, String message, Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call,
+                what + " must throw IllegalArgumentException");
+        assertEquals(message, e.getMessage(), what);
     }
 
     /** Per-element bound for sums of n terms whose absolute values add up to {@code absSum[i]}. */
@@ -209,7 +212,9 @@ final class ContractCases {
             b.download(x, back);
             Approx.assertExact("upload " + shape(s[0], s[1]), v, back);
         }
-        rejects("upload of 6 values into (1, 7)", () -> b.upload(new float[6], Tensor.empty(b, 1, 7)));
+        rejects("upload of 6 values into (1, 7)",
+                "upload: src float[6] and dst (1, 7) must have the same number of elements",
+                () -> b.upload(new float[6], Tensor.empty(b, 1, 7)));
     }
 
     private static void download(Backend b) {
@@ -219,7 +224,9 @@ final class ContractCases {
             Tensor x = t(b, v, s[0], s[1]);
             Approx.assertExact("download " + shape(s[0], s[1]), v, x.toArray());
         }
-        rejects("download of (1, 7) into 8 values", () -> b.download(Tensor.zeros(b, 1, 7), new float[8]));
+        rejects("download of (1, 7) into 8 values",
+                "download: src (1, 7) and dst float[8] must have the same number of elements",
+                () -> b.download(Tensor.zeros(b, 1, 7), new float[8]));
     }
 
     private static void synchronize(Backend b) {
@@ -277,12 +284,17 @@ final class ContractCases {
         }
         Tensor sq = t(b, normal(r, 49, 1), 7, 7);
         Tensor other = t(b, normal(r, 49, 1), 7, 7);
-        rejects("gemm with c aliasing a", () -> b.gemm(false, false, 1f, sq, other, 0f, sq));
-        rejects("gemm with c aliasing b", () -> b.gemm(false, false, 1f, other, sq, 0f, sq));
-        rejects("gemm (7, 129) x (7, 129)", () -> b.gemm(false, false, 1f, Tensor.zeros(b, 7, 129),
-                Tensor.zeros(b, 7, 129), 0f, Tensor.zeros(b, 7, 129)));
-        rejects("gemm into a wrong-shaped c", () -> b.gemm(false, true, 1f, Tensor.zeros(b, 7, 129),
-                Tensor.zeros(b, 7, 129), 0f, Tensor.zeros(b, 7, 8)));
+        rejects("gemm with c aliasing a", "gemm: a (7, 7) and c (7, 7) must not share a buffer",
+                () -> b.gemm(false, false, 1f, sq, other, 0f, sq));
+        rejects("gemm with c aliasing b", "gemm: b (7, 7) and c (7, 7) must not share a buffer",
+                () -> b.gemm(false, false, 1f, other, sq, 0f, sq));
+        rejects("gemm (7, 129) x (7, 129)", "gemm: op(a) (7, 129) from a (7, 129) and op(b) (7, 129) from b"
+                + " (7, 129) must have the same inner dimension",
+                () -> b.gemm(false, false, 1f, Tensor.zeros(b, 7, 129), Tensor.zeros(b, 7, 129), 0f,
+                        Tensor.zeros(b, 7, 129)));
+        rejects("gemm into a wrong-shaped c", "gemm: c (7, 8) must be (7, 7)",
+                () -> b.gemm(false, true, 1f, Tensor.zeros(b, 7, 129), Tensor.zeros(b, 7, 129), 0f,
+                        Tensor.zeros(b, 7, 8)));
     }
 
     // ---------------------------------------------------------------- elementwise
@@ -350,7 +362,9 @@ final class ContractCases {
                 Approx.assertClose(id + " in place", expected, inPlace.toArray(), tol.atol(), tol.rtol());
             }
         }
-        rejects(id + " with out of another size", () -> b.unary(op, a, bb, Tensor.zeros(b, 7, 129), Tensor.zeros(b, 7, 128)));
+        rejects(id + " with out of another size",
+                "unary " + op + ": x (7, 129) and out (7, 128) must have the same number of elements",
+                () -> b.unary(op, a, bb, Tensor.zeros(b, 7, 129), Tensor.zeros(b, 7, 128)));
     }
 
     private static void binary(Backend b, BinaryOp op, String form) {
@@ -397,6 +411,7 @@ final class ContractCases {
             }
         }
         rejects(id + " with y (2, 3) against x (7, 129)",
+                "binary " + op + ": y (2, 3) must be (7, 129), (1, 129) or (7, 1) to combine with x (7, 129)",
                 () -> b.binary(op, Tensor.zeros(b, 7, 129), Tensor.full(b, 1f, 2, 3), Tensor.zeros(b, 7, 129)));
     }
 
@@ -427,10 +442,14 @@ final class ContractCases {
                 Approx.assertClose(what, expected, out.toArray(), 0, 0);
             }
         }
-        rejects(id + " into a wrong-shaped out", () -> b.reduce(op, axis, Tensor.zeros(b, 7, 129), Tensor.zeros(b, 7, 7)));
+        rejects(id + " into a wrong-shaped out",
+                "reduce " + op + ": out (7, 7) must be " + (axis == 0 ? "(1, 129)" : "(7, 1)"),
+                () -> b.reduce(op, axis, Tensor.zeros(b, 7, 129), Tensor.zeros(b, 7, 7)));
         Tensor column = Tensor.zeros(b, 7, 1);
         Tensor row = Tensor.zeros(b, 1, 7);
-        rejects(id + " with out aliasing x", () -> b.reduce(op, axis, axis == 1 ? column : row, axis == 1 ? column : row));
+        rejects(id + " with out aliasing x", "reduce " + op + ": x " + (axis == 1 ? "(7, 1)" : "(1, 7)") + " and out "
+                + (axis == 1 ? "(7, 1)" : "(1, 7)") + " must not share a buffer",
+                () -> b.reduce(op, axis, axis == 1 ? column : row, axis == 1 ? column : row));
     }
 
     // ---------------------------------------------------------------- activations
@@ -523,7 +542,7 @@ final class ContractCases {
             b.preluForward(t(b, x, rows, cols), t(b, alpha, 1, cols), y);
             Approx.assertClose("preluForward " + shape(rows, cols), expected, y.toArray(), Tol.ARITH.atol(), Tol.ARITH.rtol());
         }
-        rejects("preluForward with alpha (1, 6) for x (7, 7)",
+        rejects("preluForward with alpha (1, 6) for x (7, 7)", "preluForward: alpha (1, 6) must be (1, 7)",
                 () -> b.preluForward(Tensor.zeros(b, 7, 7), Tensor.zeros(b, 1, 6), Tensor.zeros(b, 7, 7)));
     }
 
@@ -579,7 +598,8 @@ final class ContractCases {
                     Tol.TRANSC.atol(), Tol.TRANSC.rtol());
         }
         Tensor x = Tensor.zeros(b, 7, 7);
-        rejects("softmax with y aliasing x", () -> b.softmax(x, x));
+        rejects("softmax with y aliasing x", "softmax: x (7, 7) and y (7, 7) must not share a buffer",
+                () -> b.softmax(x, x));
     }
 
     // ---------------------------------------------------------------- softmax cross-entropy
@@ -642,8 +662,11 @@ final class ContractCases {
         }
         Tensor x = Tensor.zeros(b, 7, 7);
         Tensor lab = sparse ? Tensor.zeros(b, 7, 1) : Tensor.zeros(b, 7, 7);
-        rejects(id + " with probs aliasing logits", () -> b.softmaxCrossEntropy(x, lab, x, Tensor.zeros(b, 7, 1)));
+        rejects(id + " with probs aliasing logits",
+                "softmaxCrossEntropy: logits (7, 7) and probs (7, 7) must not share a buffer",
+                () -> b.softmaxCrossEntropy(x, lab, x, Tensor.zeros(b, 7, 1)));
         rejects(id + " with labels (7, 3) for logits (7, 7)",
+                "softmaxCrossEntropy: labels (7, 3) must be one-hot (7, 7) or class indices (7, 1) for logits (7, 7)",
                 () -> b.softmaxCrossEntropy(x, Tensor.zeros(b, 7, 3), Tensor.zeros(b, 7, 7), Tensor.zeros(b, 7, 1)));
     }
 
@@ -686,6 +709,7 @@ final class ContractCases {
         }
         Tensor pr = Tensor.zeros(b, 7, 7);
         rejects(id + " with dlogits aliasing probs",
+                "softmaxCrossEntropyBackward: probs (7, 7) and dlogits (7, 7) must not share a buffer",
                 () -> b.softmaxCrossEntropyBackward(pr, sparse ? Tensor.zeros(b, 7, 1) : Tensor.zeros(b, 7, 7), 1f, pr));
     }
 
@@ -706,8 +730,9 @@ final class ContractCases {
                     + " keep=" + keeps[c] + " " + shape(shapes[c][0], shapes[c][1]), expected, mask.toArray());
         }
         Tensor m = Tensor.empty(b, 1, 7);
-        rejects("dropoutMask keep=0", () -> b.dropoutMask(1, 0, 0, 0f, m));
-        rejects("dropoutMask keep=1.5", () -> b.dropoutMask(1, 0, 0, 1.5f, m));
+        rejects("dropoutMask keep=0", "dropoutMask: keep 0.0 must be in (0, 1]", () -> b.dropoutMask(1, 0, 0, 0f, m));
+        rejects("dropoutMask keep=1.5", "dropoutMask: keep 1.5 must be in (0, 1]",
+                () -> b.dropoutMask(1, 0, 0, 1.5f, m));
     }
 
     /** The SPI rule written out: keep element i iff its Philox word (unsigned) < floor(keep * 2^32). */
@@ -789,10 +814,12 @@ final class ContractCases {
             }
         }
         Tensor x = Tensor.zeros(b, 7, 7);
-        rejects("batchNormTrain with y aliasing x", () -> b.batchNormTrain(x, Tensor.full(b, 1f, 1, 7), Tensor.zeros(b, 1, 7),
+        rejects("batchNormTrain with y aliasing x", "batchNormTrain: x (7, 7) and y (7, 7) must not share a buffer",
+                () -> b.batchNormTrain(x, Tensor.full(b, 1f, 1, 7), Tensor.zeros(b, 1, 7),
                 1e-3f, 0.9f, false, Tensor.zeros(b, 1, 7), Tensor.full(b, 1f, 1, 7), x, Tensor.zeros(b, 1, 7),
                 Tensor.zeros(b, 1, 7)));
-        rejects("batchNormTrain with gamma (1, 6) for x (7, 7)", () -> b.batchNormTrain(x, Tensor.full(b, 1f, 1, 6),
+        rejects("batchNormTrain with gamma (1, 6) for x (7, 7)", "batchNormTrain: gamma (1, 6) must be (1, 7)",
+                () -> b.batchNormTrain(x, Tensor.full(b, 1f, 1, 6),
                 Tensor.zeros(b, 1, 7), 1e-3f, 0.9f, false, Tensor.zeros(b, 1, 7), Tensor.full(b, 1f, 1, 7),
                 Tensor.zeros(b, 7, 7), Tensor.zeros(b, 1, 7), Tensor.zeros(b, 1, 7)));
     }
@@ -817,7 +844,9 @@ final class ContractCases {
             b.batchNormInfer(t(b, x, n, c), t(b, gamma, 1, c), t(b, beta, 1, c), t(b, rm, 1, c), t(b, rv, 1, c), eps, ty);
             Approx.assertClose("batchNormInfer " + shape(n, c), y, ty.toArray(), 1e-5, 1e-5);
         }
-        rejects("batchNormInfer with runningVar (1, 6) for x (7, 7)", () -> b.batchNormInfer(Tensor.zeros(b, 7, 7),
+        rejects("batchNormInfer with runningVar (1, 6) for x (7, 7)",
+                "batchNormInfer: runningVar (1, 6) must be (1, 7)",
+                () -> b.batchNormInfer(Tensor.zeros(b, 7, 7),
                 Tensor.full(b, 1f, 1, 7), Tensor.zeros(b, 1, 7), Tensor.zeros(b, 1, 7), Tensor.full(b, 1f, 1, 6), 1e-3f,
                 Tensor.zeros(b, 7, 7)));
     }
@@ -886,7 +915,9 @@ final class ContractCases {
             }
         }
         Tensor g = Tensor.zeros(b, 7, 7);
-        rejects("batchNormBackward with dx aliasing x", () -> b.batchNormBackward(g, Tensor.full(b, 1f, 1, 7),
+        rejects("batchNormBackward with dx aliasing x",
+                "batchNormBackward: x (7, 7) and dx (7, 7) must not share a buffer",
+                () -> b.batchNormBackward(g, Tensor.full(b, 1f, 1, 7),
                 Tensor.zeros(b, 1, 7), Tensor.full(b, 1f, 1, 7), Tensor.zeros(b, 7, 7), g, Tensor.zeros(b, 1, 7),
                 Tensor.zeros(b, 1, 7), false));
     }
@@ -913,7 +944,7 @@ final class ContractCases {
             b.gatherRows(t(b, src, rows, cols), t(b, idx, idx.length, 1), out);
             Approx.assertExact("gatherRows from " + shape(rows, cols), expected, out.toArray());
         }
-        rejects("gatherRows into out (7, 6) from src (9, 7)",
+        rejects("gatherRows into out (7, 6) from src (9, 7)", "gatherRows: out (7, 6) must be (7, 7)",
                 () -> b.gatherRows(Tensor.zeros(b, 9, 7), Tensor.zeros(b, 7, 1), Tensor.zeros(b, 7, 6)));
     }
 
@@ -937,6 +968,7 @@ final class ContractCases {
             b.copy(t(b, v, s[0], s[1]), dst);
             Approx.assertExact("copy " + shape(s[0], s[1]), v, dst.toArray());
         }
-        rejects("copy (1, 7) into (1, 8)", () -> b.copy(Tensor.zeros(b, 1, 7), Tensor.zeros(b, 1, 8)));
+        rejects("copy (1, 7) into (1, 8)", "copy: src (1, 7) and dst (1, 8) must have the same number of elements",
+                () -> b.copy(Tensor.zeros(b, 1, 7), Tensor.zeros(b, 1, 8)));
     }
 }

@@ -38,9 +38,11 @@ final class OptimizerCases {
         if (base(kind).stateCount() > 0) {
             OptimizerUpdate u = base(kind);
             rejects("optimizerUpdate " + kind + " without state",
+                    "optimizerUpdate " + kind + ": s1 must be a state tensor shaped like w (7, 7), got null",
                     () -> b.optimizerUpdate(u, Tensor.zeros(b, 7, 7), Tensor.zeros(b, 7, 7), null, null));
         }
-        rejects("optimizerUpdate " + kind + " with g (7, 6) for w (7, 7)", () -> b.optimizerUpdate(base(kind),
+        rejects("optimizerUpdate " + kind + " with g (7, 6) for w (7, 7)",
+                "optimizerUpdate " + kind + ": w (7, 7) and g (7, 6) must have the same shape", () -> b.optimizerUpdate(base(kind),
                 Tensor.zeros(b, 7, 7), Tensor.zeros(b, 7, 6), Tensor.zeros(b, 7, 7), Tensor.zeros(b, 7, 7)));
     }
 

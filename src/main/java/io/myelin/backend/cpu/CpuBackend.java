@@ -3,6 +3,7 @@ package io.myelin.backend.cpu;
 import io.myelin.backend.Activation;
 import io.myelin.backend.Backend;
 import io.myelin.backend.BinaryOp;
+import io.myelin.backend.Checks;
 import io.myelin.backend.OptimizerUpdate;
 import io.myelin.backend.ReduceOp;
 import io.myelin.backend.Storage;
@@ -15,9 +16,10 @@ import java.util.Arrays;
 /**
  * The CPU implementation of {@link Backend}: {@code float[]} buffers from an exact-length caching
  * {@link BufferPool}, GEMM through a {@link Gemm} provider (native BLAS when it loads, see
- * {@link GemmProviders}), and plain Java loops for everything else. This class validates shapes and
- * aliasing and delegates to the op-family kernels ({@code *Kernels}); semantics are those of the
- * {@link Backend} javadoc.
+ * {@link GemmProviders}), and plain Java loops for everything else. This class checks arguments with
+ * {@link Checks} (shared with CUDA, so both reject the same mistakes with the same words), scans sparse
+ * labels and gather indices itself, and delegates to the op-family kernels ({@code *Kernels}); semantics
+ * are those of the {@link Backend} javadoc.
  *
  * <p>Threading: a loop touching at least {@link Parallel#GRAIN} elements is split across cores; a smaller
  * one runs inline through a direct call, so small ops create no lambdas or tasks (the
@@ -97,19 +99,13 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void upload(float[] src, Tensor dst) {
-        if (src.length != dst.size()) {
-            throw new IllegalArgumentException("upload: " + src.length + " values into " + dst.describe()
-                    + " which holds " + dst.size());
-        }
+        Checks.upload(src, dst);
         System.arraycopy(src, 0, data(dst), 0, src.length);
     }
 
     @Override
     public void download(Tensor src, float[] dst) {
-        if (dst.length != src.size()) {
-            throw new IllegalArgumentException("download: " + src.describe() + " holds " + src.size()
-                    + " values, destination array has " + dst.length);
-        }
+        Checks.download(src, dst);
         System.arraycopy(data(src), 0, dst, 0, dst.length);
     }
 
@@ -122,23 +118,16 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
-        int m = transA ? a.cols() : a.rows();
+        Checks.gemm(transA, transB, a, b, c);
+        int m = c.rows();
+        int n = c.cols();
         int k = transA ? a.rows() : a.cols();
-        int kb = transB ? b.cols() : b.rows();
-        int n = transB ? b.rows() : b.cols();
-        if (k != kb || c.rows() != m || c.cols() != n) {
-            throw new IllegalArgumentException("gemm: op(a) " + (transA ? "= a^T, a " : "= a ") + a.describe()
-                    + ", op(b) " + (transB ? "= b^T, b " : "= b ") + b.describe() + ", c " + c.describe()
-                    + ": need op(a) (m, k), op(b) (k, n), c (m, n)");
-        }
-        Checks.distinct2("gemm", null, "c", c, "a", a);
-        Checks.distinct2("gemm", null, "c", c, "b", b);
         gemm.sgemm(transA, transB, m, n, k, alpha, data(a), data(b), beta, data(c));
     }
 
     @Override
     public void unary(UnaryOp op, float a, float b, Tensor x, Tensor out) {
-        Checks.sameSize("unary", op, "x", x, "out", out);
+        Checks.unary(op, x, out);
         float[] xs = data(x);
         float[] ys = data(out);
         int n = x.size();
@@ -151,7 +140,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void binary(BinaryOp op, Tensor x, Tensor y, Tensor out) {
-        Checks.sameShape("binary", op, "x", x, "out", out);
+        Checks.Broadcast mode = Checks.binary(op, x, y, out);
         float[] xs = data(x);
         float[] ys = data(y);
         float[] os = data(out);
@@ -159,43 +148,30 @@ public final class CpuBackend implements Backend {
         int cols = x.cols();
         int n = x.size();
         boolean inline = Parallel.inline(n);
-        if (y.sameShape(x)) {
+        if (mode == Checks.Broadcast.FULL) {
             if (inline) {
                 ElementwiseKernels.binary(op, xs, ys, 0, os, 0, n);
             } else {
                 Parallel.forRanges(n, n, (lo, hi) -> ElementwiseKernels.binary(op, xs, ys, lo, os, lo, hi - lo));
             }
-        } else if (y.rows() == 1 && y.cols() == cols) {
+        } else if (mode == Checks.Broadcast.ROW) {
             if (inline) {
                 ElementwiseKernels.binaryRowBroadcast(op, xs, ys, os, cols, 0, rows);
             } else {
                 Parallel.forRanges(rows, n, (lo, hi) -> ElementwiseKernels.binaryRowBroadcast(op, xs, ys, os, cols, lo, hi));
             }
-        } else if (y.rows() == rows && y.cols() == 1) {
-            if (inline) {
-                ElementwiseKernels.binaryColBroadcast(op, xs, ys, os, cols, 0, rows);
-            } else {
-                Parallel.forRanges(rows, n, (lo, hi) -> ElementwiseKernels.binaryColBroadcast(op, xs, ys, os, cols, lo, hi));
-            }
+        } else if (inline) {
+            ElementwiseKernels.binaryColBroadcast(op, xs, ys, os, cols, 0, rows);
         } else {
-            throw new IllegalArgumentException("binary " + op + ": y " + y.describe() + " must be " + x.describe()
-                    + ", (1, " + cols + ") or (" + rows + ", 1) to combine with x " + x.describe());
+            Parallel.forRanges(rows, n, (lo, hi) -> ElementwiseKernels.binaryColBroadcast(op, xs, ys, os, cols, lo, hi));
         }
     }
 
     @Override
     public void reduce(ReduceOp op, int axis, Tensor x, Tensor out) {
+        Checks.reduce(op, axis, x, out);
         int rows = x.rows();
         int cols = x.cols();
-        if (axis == 0) {
-            Checks.shape("reduce axis 0", op, "out", out, 1, cols);
-        } else if (axis == 1) {
-            Checks.shape("reduce axis 1", op, "out", out, rows, 1);
-        } else {
-            throw new IllegalArgumentException("reduce " + op + ": axis must be 0 (collapse rows) or 1 (collapse"
-                    + " columns), got " + axis + " for x " + x.describe());
-        }
-        Checks.distinct2("reduce", op, "x", x, "out", out);
         float[] xs = data(x);
         float[] os = data(out);
         int n = x.size();
@@ -217,7 +193,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void activationForward(Activation act, float p, Tensor x, Tensor y) {
-        Checks.sameSize("activationForward", act, "x", x, "y", y);
+        Checks.activationForward(act, x, y);
         float[] xs = data(x);
         float[] ys = data(y);
         int n = x.size();
@@ -230,9 +206,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void activationBackward(Activation act, float p, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        Checks.sameSize("activationBackward", act, "x", x, "y", y);
-        Checks.sameSize("activationBackward", act, "x", x, "dy", dy);
-        Checks.sameSize("activationBackward", act, "x", x, "dx", dx);
+        Checks.activationBackward(act, x, y, dy, dx);
         float[] xs = data(x);
         float[] ys = data(y);
         float[] dys = data(dy);
@@ -247,8 +221,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void preluForward(Tensor x, Tensor alpha, Tensor y) {
-        Checks.shape("preluForward", null, "alpha", alpha, 1, x.cols());
-        Checks.sameShape("preluForward", null, "x", x, "y", y);
+        Checks.preluForward(x, alpha, y);
         float[] xs = data(x);
         float[] as = data(alpha);
         float[] ys = data(y);
@@ -263,13 +236,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void preluBackward(Tensor x, Tensor alpha, Tensor dy, Tensor dx, Tensor dalpha, boolean accumulate) {
-        String op = "preluBackward";
-        Checks.shape(op, null, "alpha", alpha, 1, x.cols());
-        Checks.shape(op, null, "dalpha", dalpha, 1, x.cols());
-        Checks.sameShape(op, null, "x", x, "dy", dy);
-        Checks.sameShape(op, null, "x", x, "dx", dx);
-        Checks.distinct(op, null, "dalpha, x, alpha, dy", dalpha, x, alpha, dy);
-        Checks.distinct(op, null, "dx, x, alpha, dalpha", dx, x, alpha, dalpha);
+        Checks.preluBackward(x, alpha, dy, dx, dalpha);
         float[] xs = data(x);
         float[] as = data(alpha);
         float[] dys = data(dy);
@@ -287,8 +254,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void softmax(Tensor x, Tensor y) {
-        Checks.sameShape("softmax", null, "x", x, "y", y);
-        Checks.distinct2("softmax", null, "x", x, "y", y);
+        Checks.softmax(x, y);
         float[] xs = data(x);
         float[] ys = data(y);
         int rows = x.rows();
@@ -304,11 +270,10 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor probs, Tensor loss) {
-        String op = "softmaxCrossEntropy";
-        boolean sparse = labelsAreSparse(op, logits, labels);
-        Checks.sameShape(op, null, "logits", logits, "probs", probs);
-        Checks.shape(op, null, "loss", loss, logits.rows(), 1);
-        Checks.distinct(op, null, "logits, labels, probs, loss", logits, labels, probs, loss);
+        boolean sparse = Checks.softmaxCrossEntropy(logits, labels, probs, loss);
+        if (sparse) {
+            checkClassIndices("softmaxCrossEntropy", logits.cols(), labels);
+        }
         float[] xs = data(logits);
         float[] ls = data(labels);
         float[] ps = data(probs);
@@ -325,10 +290,10 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void softmaxCrossEntropyBackward(Tensor probs, Tensor labels, float scale, Tensor dlogits) {
-        String op = "softmaxCrossEntropyBackward";
-        boolean sparse = labelsAreSparse(op, probs, labels);
-        Checks.sameShape(op, null, "probs", probs, "dlogits", dlogits);
-        Checks.distinct(op, null, "probs, labels, dlogits", probs, labels, dlogits);
+        boolean sparse = Checks.softmaxCrossEntropyBackward(probs, labels, dlogits);
+        if (sparse) {
+            checkClassIndices("softmaxCrossEntropyBackward", probs.cols(), labels);
+        }
         float[] ps = data(probs);
         float[] ls = data(labels);
         float[] ds = data(dlogits);
@@ -343,35 +308,25 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * Labels (n, k) are one-hot or soft (also when k = 1); labels (n, 1) with k > 1 hold class indices,
-     * which must be whole numbers in [0, k).
+     * Sparse labels (n, 1) must be whole numbers in [0, k). Only this backend checks values: CUDA would
+     * need a host sync and writes NaN instead (docs/cuda.md).
      */
-    private static boolean labelsAreSparse(String op, Tensor scores, Tensor labels) {
-        int n = scores.rows();
-        int k = scores.cols();
-        if (labels.rows() == n && labels.cols() == k) {
-            return false;
-        }
-        if (labels.rows() != n || labels.cols() != 1) {
-            throw new IllegalArgumentException(op + ": labels " + labels.describe() + " must be (" + n + ", " + k
-                    + ") one-hot/soft or (" + n + ", 1) class indices for scores " + scores.describe());
-        }
+    private static void checkClassIndices(String op, int k, Tensor labels) {
         float[] ls = data(labels);
-        for (int r = 0; r < n; r++) {
+        for (int r = 0; r < labels.rows(); r++) {
             float v = ls[r];
             if (!(v >= 0 && v < k && v == (int) v)) {
                 throw new IllegalArgumentException(op + ": label " + v + " in row " + r
                         + " is not a class index in [0, " + k + ")");
             }
         }
-        return true;
     }
 
     // ---------------------------------------------------------------- dropout
 
     @Override
     public void dropoutMask(long seed, int stream, long step, float keep, Tensor mask) {
-        Philox.keepThreshold(keep);   // validates keep before any work is split
+        Checks.dropoutMask(keep);
         float[] ms = data(mask);
         int n = mask.size();
         if (Parallel.inline(n)) {
@@ -390,21 +345,12 @@ public final class CpuBackend implements Backend {
     public void batchNormTrain(Tensor x, Tensor gamma, Tensor beta, float eps, float momentum,
                                boolean unbiasedRunningVar, Tensor runningMean, Tensor runningVar,
                                Tensor y, Tensor mean, Tensor invStd) {
-        String op = "batchNormTrain";
         int n = x.rows();
         int c = x.cols();
-        Checks.sameShape(op, null, "x", x, "y", y);
-        Checks.shape(op, null, "gamma", gamma, 1, c);
-        Checks.shape(op, null, "beta", beta, 1, c);
-        Checks.shape(op, null, "runningMean", runningMean, 1, c);
-        Checks.shape(op, null, "runningVar", runningVar, 1, c);
-        Checks.shape(op, null, "mean", mean, 1, c);
-        Checks.shape(op, null, "invStd", invStd, 1, c);
-        Checks.distinct(op, null, "x, gamma, beta, runningMean, runningVar, y, mean, invStd",
-                x, gamma, beta, runningMean, runningVar, y, mean, invStd);
-        if (unbiasedRunningVar && n < 2) {
-            throw new IllegalArgumentException(op + ": the unbiased running variance needs a batch of at least 2"
-                    + " rows, x is " + x.describe());
+        Checks.batchNormTrain(x, gamma, beta, runningMean, runningVar, y, mean, invStd);
+        if (unbiasedRunningVar && n < 2) {   // CUDA uses the biased variance instead (docs/cuda.md)
+            throw new IllegalArgumentException("batchNormTrain: x " + x.describe() + " must have at least 2 rows for"
+                    + " the unbiased running variance");
         }
         float[] xs = data(x);
         float[] gs = data(gamma);
@@ -425,14 +371,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void batchNormInfer(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float eps,
                                Tensor y) {
-        String op = "batchNormInfer";
+        Checks.batchNormInfer(x, gamma, beta, runningMean, runningVar, y);
         int c = x.cols();
-        Checks.sameShape(op, null, "x", x, "y", y);
-        Checks.shape(op, null, "gamma", gamma, 1, c);
-        Checks.shape(op, null, "beta", beta, 1, c);
-        Checks.shape(op, null, "runningMean", runningMean, 1, c);
-        Checks.shape(op, null, "runningVar", runningVar, 1, c);
-        Checks.distinct(op, null, "y, gamma, beta, runningMean, runningVar", y, gamma, beta, runningMean, runningVar);
         float[] rv = data(runningVar);
         float[] scale = Scratch.floats(c);   // the caller's scratch; workers only read it
         for (int j = 0; j < c; j++) {
@@ -454,18 +394,9 @@ public final class CpuBackend implements Backend {
     @Override
     public void batchNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor invStd, Tensor dy,
                                   Tensor dx, Tensor dgamma, Tensor dbeta, boolean accumulate) {
-        String op = "batchNormBackward";
+        Checks.batchNormBackward(x, gamma, mean, invStd, dy, dx, dgamma, dbeta);
         int n = x.rows();
         int c = x.cols();
-        Checks.sameShape(op, null, "x", x, "dy", dy);
-        Checks.sameShape(op, null, "x", x, "dx", dx);
-        Checks.shape(op, null, "gamma", gamma, 1, c);
-        Checks.shape(op, null, "mean", mean, 1, c);
-        Checks.shape(op, null, "invStd", invStd, 1, c);
-        Checks.shape(op, null, "dgamma", dgamma, 1, c);
-        Checks.shape(op, null, "dbeta", dbeta, 1, c);
-        Checks.distinct(op, null, "x, gamma, mean, invStd, dy, dx, dgamma, dbeta",
-                x, gamma, mean, invStd, dy, dx, dgamma, dbeta);
         float[] xs = data(x);
         float[] gs = data(gamma);
         float[] ms = data(mean);
@@ -486,19 +417,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void optimizerUpdate(OptimizerUpdate u, Tensor w, Tensor g, Tensor s1, Tensor s2) {
-        String op = "optimizerUpdate";
-        Checks.sameShape(op, u.kind(), "w", w, "g", g);
+        Checks.optimizerUpdate(u, w, g, s1, s2);
         int states = u.stateCount();
-        if (states >= 1) {
-            requireState(u, "s1", w, s1);
-        }
-        if (states >= 2) {
-            requireState(u, "s2", w, s2);
-        }
-        if (u.step() < 1) {
-            throw new IllegalArgumentException(op + " " + u.kind() + ": step must be >= 1 (1-based), got " + u.step());
-        }
-        Checks.distinct(op, u.kind(), "w, g, s1, s2", w, g, states >= 1 ? s1 : null, states >= 2 ? s2 : null);
         float[] ws = data(w);
         float[] gs = data(g);
         float[] a = states >= 1 ? data(s1) : null;
@@ -511,29 +431,18 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    private static void requireState(OptimizerUpdate u, String name, Tensor w, Tensor s) {
-        if (s == null) {
-            throw new IllegalArgumentException("optimizerUpdate " + u.kind() + ": needs state tensor " + name
-                    + " shaped like w " + w.describe());
-        }
-        Checks.sameShape("optimizerUpdate", u.kind(), "w", w, name, s);
-    }
-
     // ---------------------------------------------------------------- data movement
 
     @Override
     public void gatherRows(Tensor src, Tensor indices, Tensor out) {
-        String op = "gatherRows";
+        Checks.gatherRows(src, indices, out);
         int n = indices.rows();
         int cols = src.cols();
-        Checks.shape(op, null, "indices", indices, n, 1);
-        Checks.shape(op, null, "out", out, n, cols);
-        Checks.distinct(op, null, "out, src, indices", out, src, indices);
         float[] is = data(indices);
         for (int r = 0; r < n; r++) {
             float v = is[r];
             if (!(v >= 0 && v < src.rows() && v == (int) v)) {
-                throw new IllegalArgumentException(op + ": index " + v + " in row " + r + " is not a row of src "
+                throw new IllegalArgumentException("gatherRows: index " + v + " in row " + r + " is not a row of src "
                         + src.describe());
             }
         }
@@ -551,7 +460,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void copy(Tensor src, Tensor dst) {
-        Checks.sameSize("copy", null, "src", src, "dst", dst);
+        Checks.copy(src, dst);
         System.arraycopy(data(src), 0, data(dst), 0, src.size());
     }
 

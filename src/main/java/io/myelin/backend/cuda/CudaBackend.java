@@ -118,10 +118,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void upload(float[] src, Tensor dst) {
         enter();
-        if (src.length != dst.size()) {
-            throw new IllegalArgumentException("upload: " + src.length + " values for " + dst.describe() + " ("
-                    + dst.size() + " elements)");
-        }
+        Checks.upload(src, dst);
         // pageable source: the driver stages it before returning, so src may change afterwards
         JCudaDriver.cuMemcpyHtoDAsync(dev("upload", "dst", dst).pointer(), Pointer.to(src),
                 (long) src.length * Float.BYTES, ctx.stream());
@@ -130,10 +127,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void download(Tensor src, float[] dst) {
         enter();
-        if (dst.length != src.size()) {
-            throw new IllegalArgumentException("download: " + src.describe() + " (" + src.size()
-                    + " elements) into " + dst.length + " values");
-        }
+        Checks.download(src, dst);
         JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(dst), dev("download", "src", src).pointer(),
                 (long) dst.length * Float.BYTES, ctx.stream());
         JCudaDriver.cuStreamSynchronize(ctx.stream());
@@ -150,25 +144,16 @@ public final class CudaBackend implements Backend {
     @Override
     public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
         enter();
-        int m = transA ? a.cols() : a.rows();
+        Checks.gemm(transA, transB, a, b, c);
         int k = transA ? a.rows() : a.cols();
-        int kb = transB ? b.cols() : b.rows();
-        int n = transB ? b.rows() : b.cols();
-        if (k != kb) {
-            throw new IllegalArgumentException("gemm: inner dimensions differ: op(a) is (" + m + ", " + k + ") from a "
-                    + a.describe() + (transA ? " transposed" : "") + ", op(b) is (" + kb + ", " + n + ") from b "
-                    + b.describe() + (transB ? " transposed" : ""));
-        }
-        Checks.shape("gemm", "c", c, m, n);
-        Checks.noAlias("gemm", "c", c, "a", a, "b", b);
-        blas.sgemm(transA, transB, m, n, k, alpha, dev("gemm", "a", a).pointer(), a.cols(),
+        blas.sgemm(transA, transB, c.rows(), c.cols(), k, alpha, dev("gemm", "a", a).pointer(), a.cols(),
                 dev("gemm", "b", b).pointer(), b.cols(), beta, dev("gemm", "c", c).pointer());
     }
 
     @Override
     public void unary(UnaryOp op, float a, float b, Tensor x, Tensor out) {
         enter();
-        Checks.sameSize("unary " + op, "x", x, "out", out);
+        Checks.unary(op, x, out);
         int n = x.size();
         kernels.elementwise(KernelCatalog.unary(op), n,
                 new KernelArgs().ptr(dev("unary", "x", x)).ptr(dev("unary", "out", out)).i(n).f(a).f(b));
@@ -178,8 +163,7 @@ public final class CudaBackend implements Backend {
     public void binary(BinaryOp op, Tensor x, Tensor y, Tensor out) {
         enter();
         String name = "binary " + op;
-        Checks.Broadcast mode = Checks.broadcast(name, x, y);
-        Checks.sameShape(name, "x", x, "out", out);
+        Checks.Broadcast mode = Checks.binary(op, x, y, out);
         kernels.elementwise(KernelCatalog.binary(op), x.size(), new KernelArgs().ptr(dev(name, "x", x))
                 .ptr(dev(name, "y", y)).ptr(dev(name, "out", out)).i(x.rows()).i(x.cols()).i(mode.ordinal()));
     }
@@ -188,7 +172,7 @@ public final class CudaBackend implements Backend {
     public void reduce(ReduceOp op, int axis, Tensor x, Tensor out) {
         enter();
         String name = "reduce " + op;
-        Checks.reduction(name, axis, x, out);
+        Checks.reduce(op, axis, x, out);
         KernelArgs args = new KernelArgs().ptr(dev(name, "x", x)).ptr(dev(name, "out", out)).i(x.rows()).i(x.cols());
         if (axis == 0) {
             kernels.columns(KernelCatalog.reduce(op, 0), x.cols(), args);
@@ -203,7 +187,7 @@ public final class CudaBackend implements Backend {
     public void activationForward(Activation act, float p, Tensor x, Tensor y) {
         enter();
         String name = "activationForward " + act;
-        Checks.sameSize(name, "x", x, "y", y);
+        Checks.activationForward(act, x, y);
         int n = x.size();
         kernels.elementwise(KernelCatalog.activationForward(act), n,
                 new KernelArgs().ptr(dev(name, "x", x)).ptr(dev(name, "y", y)).i(n).f(p));
@@ -213,9 +197,7 @@ public final class CudaBackend implements Backend {
     public void activationBackward(Activation act, float p, Tensor x, Tensor y, Tensor dy, Tensor dx) {
         enter();
         String name = "activationBackward " + act;
-        Checks.sameSize(name, "x", x, "y", y);
-        Checks.sameSize(name, "x", x, "dy", dy);
-        Checks.sameSize(name, "x", x, "dx", dx);
+        Checks.activationBackward(act, x, y, dy, dx);
         int n = x.size();
         kernels.elementwise(KernelCatalog.activationBackward(act), n, new KernelArgs().ptr(dev(name, "x", x))
                 .ptr(dev(name, "y", y)).ptr(dev(name, "dy", dy)).ptr(dev(name, "dx", dx)).i(n).f(p));
@@ -225,9 +207,7 @@ public final class CudaBackend implements Backend {
     public void preluForward(Tensor x, Tensor alpha, Tensor y) {
         enter();
         String name = "preluForward";
-        Checks.shape(name, "alpha", alpha, 1, x.cols());
-        Checks.sameShape(name, "x", x, "y", y);
-        Checks.noAlias(name, "y", y, "alpha", alpha);
+        Checks.preluForward(x, alpha, y);
         kernels.elementwise(KernelCatalog.preluForward(), x.size(), new KernelArgs().ptr(dev(name, "x", x))
                 .ptr(dev(name, "alpha", alpha)).ptr(dev(name, "y", y)).i(x.rows()).i(x.cols()));
     }
@@ -236,12 +216,7 @@ public final class CudaBackend implements Backend {
     public void preluBackward(Tensor x, Tensor alpha, Tensor dy, Tensor dx, Tensor dalpha, boolean accumulate) {
         enter();
         String name = "preluBackward";
-        Checks.shape(name, "alpha", alpha, 1, x.cols());
-        Checks.shape(name, "dalpha", dalpha, 1, x.cols());
-        Checks.sameShape(name, "x", x, "dy", dy);
-        Checks.sameShape(name, "x", x, "dx", dx);
-        Checks.noAlias(name, "dx", dx, "x", x, "alpha", alpha);
-        Checks.noAlias(name, "dalpha", dalpha, "x", x, "alpha", alpha, "dy", dy, "dx", dx);
+        Checks.preluBackward(x, alpha, dy, dx, dalpha);
         kernels.columns(KernelCatalog.preluBackward(), x.cols(), new KernelArgs().ptr(dev(name, "x", x))
                 .ptr(dev(name, "alpha", alpha)).ptr(dev(name, "dy", dy)).ptr(dev(name, "dx", dx))
                 .ptr(dev(name, "dalpha", dalpha)).i(x.rows()).i(x.cols()).flag(accumulate));
@@ -250,8 +225,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void softmax(Tensor x, Tensor y) {
         enter();
-        Checks.sameShape("softmax", "x", x, "y", y);
-        Checks.noAlias("softmax", "y", y, "x", x);
+        Checks.softmax(x, y);
         kernels.rows(KernelCatalog.softmax(), x.rows(), new KernelArgs().ptr(dev("softmax", "x", x))
                 .ptr(dev("softmax", "y", y)).i(x.rows()).i(x.cols()));
     }
@@ -262,11 +236,7 @@ public final class CudaBackend implements Backend {
     public void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor probs, Tensor loss) {
         enter();
         String name = "softmaxCrossEntropy";
-        boolean sparse = Checks.sparseLabels(name, logits, labels);
-        Checks.sameShape(name, "logits", logits, "probs", probs);
-        Checks.shape(name, "loss", loss, logits.rows(), 1);
-        Checks.noAlias(name, "probs", probs, "logits", logits, "labels", labels);
-        Checks.noAlias(name, "loss", loss, "logits", logits, "labels", labels, "probs", probs);
+        boolean sparse = Checks.softmaxCrossEntropy(logits, labels, probs, loss);
         kernels.rows(KernelCatalog.softmaxCrossEntropy(sparse), logits.rows(), new KernelArgs()
                 .ptr(dev(name, "logits", logits)).ptr(dev(name, "labels", labels)).ptr(dev(name, "probs", probs))
                 .ptr(dev(name, "loss", loss)).i(logits.rows()).i(logits.cols()));
@@ -276,9 +246,7 @@ public final class CudaBackend implements Backend {
     public void softmaxCrossEntropyBackward(Tensor probs, Tensor labels, float scale, Tensor dlogits) {
         enter();
         String name = "softmaxCrossEntropyBackward";
-        boolean sparse = Checks.sparseLabels(name, probs, labels);
-        Checks.sameShape(name, "probs", probs, "dlogits", dlogits);
-        Checks.noAlias(name, "dlogits", dlogits, "probs", probs, "labels", labels);
+        boolean sparse = Checks.softmaxCrossEntropyBackward(probs, labels, dlogits);
         KernelArgs args = new KernelArgs().ptr(dev(name, "probs", probs)).ptr(dev(name, "labels", labels))
                 .ptr(dev(name, "dlogits", dlogits));
         if (sparse) {
@@ -294,6 +262,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void dropoutMask(long seed, int stream, long step, float keep, Tensor mask) {
         enter();
+        Checks.dropoutMask(keep);
         long threshold = Philox.keepThreshold(keep);
         int n = mask.size();
         long blocks = (n + 3L) / 4;
@@ -310,23 +279,8 @@ public final class CudaBackend implements Backend {
                                Tensor y, Tensor mean, Tensor invStd) {
         enter();
         String name = "batchNormTrain";
+        Checks.batchNormTrain(x, gamma, beta, runningMean, runningVar, y, mean, invStd);
         int c = x.cols();
-        Checks.shape(name, "gamma", gamma, 1, c);
-        Checks.shape(name, "beta", beta, 1, c);
-        Checks.shape(name, "runningMean", runningMean, 1, c);
-        Checks.shape(name, "runningVar", runningVar, 1, c);
-        Checks.shape(name, "mean", mean, 1, c);
-        Checks.shape(name, "invStd", invStd, 1, c);
-        Checks.sameShape(name, "x", x, "y", y);
-        Object[] inputs = {"x", x, "gamma", gamma, "beta", beta};
-        Checks.noAlias(name, "y", y, inputs);
-        Checks.noAlias(name, "mean", mean, inputs);
-        Checks.noAlias(name, "invStd", invStd, inputs);
-        Checks.noAlias(name, "runningMean", runningMean, inputs);
-        Checks.noAlias(name, "runningVar", runningVar, inputs);
-        Checks.noAlias(name, "mean", mean, "invStd", invStd, "runningMean", runningMean, "runningVar", runningVar);
-        Checks.noAlias(name, "invStd", invStd, "runningMean", runningMean, "runningVar", runningVar);
-        Checks.noAlias(name, "runningMean", runningMean, "runningVar", runningVar);
         kernels.columns(KernelCatalog.batchNormTrain(), c, new KernelArgs().ptr(dev(name, "x", x))
                 .ptr(dev(name, "gamma", gamma)).ptr(dev(name, "beta", beta))
                 .ptr(dev(name, "runningMean", runningMean)).ptr(dev(name, "runningVar", runningVar))
@@ -339,14 +293,8 @@ public final class CudaBackend implements Backend {
                                Tensor y) {
         enter();
         String name = "batchNormInfer";
+        Checks.batchNormInfer(x, gamma, beta, runningMean, runningVar, y);
         int c = x.cols();
-        Checks.shape(name, "gamma", gamma, 1, c);
-        Checks.shape(name, "beta", beta, 1, c);
-        Checks.shape(name, "runningMean", runningMean, 1, c);
-        Checks.shape(name, "runningVar", runningVar, 1, c);
-        Checks.sameShape(name, "x", x, "y", y);
-        Checks.noAlias(name, "y", y, "gamma", gamma, "beta", beta, "runningMean", runningMean,
-                "runningVar", runningVar);
         kernels.elementwise(KernelCatalog.batchNormInfer(), x.size(), new KernelArgs().ptr(dev(name, "x", x))
                 .ptr(dev(name, "gamma", gamma)).ptr(dev(name, "beta", beta))
                 .ptr(dev(name, "runningMean", runningMean)).ptr(dev(name, "runningVar", runningVar))
@@ -358,20 +306,8 @@ public final class CudaBackend implements Backend {
                                   Tensor dx, Tensor dgamma, Tensor dbeta, boolean accumulate) {
         enter();
         String name = "batchNormBackward";
+        Checks.batchNormBackward(x, gamma, mean, invStd, dy, dx, dgamma, dbeta);
         int c = x.cols();
-        Checks.shape(name, "gamma", gamma, 1, c);
-        Checks.shape(name, "mean", mean, 1, c);
-        Checks.shape(name, "invStd", invStd, 1, c);
-        Checks.shape(name, "dgamma", dgamma, 1, c);
-        Checks.shape(name, "dbeta", dbeta, 1, c);
-        Checks.sameShape(name, "x", x, "dy", dy);
-        Checks.sameShape(name, "x", x, "dx", dx);
-        Object[] inputs = {"x", x, "gamma", gamma, "mean", mean, "invStd", invStd, "dy", dy};
-        Checks.noAlias(name, "dx", dx, inputs);
-        Checks.noAlias(name, "dgamma", dgamma, inputs);
-        Checks.noAlias(name, "dbeta", dbeta, inputs);
-        Checks.noAlias(name, "dgamma", dgamma, "dx", dx, "dbeta", dbeta);
-        Checks.noAlias(name, "dbeta", dbeta, "dx", dx);
         kernels.columns(KernelCatalog.batchNormBackward(), c, new KernelArgs().ptr(dev(name, "x", x))
                 .ptr(dev(name, "gamma", gamma)).ptr(dev(name, "mean", mean)).ptr(dev(name, "invStd", invStd))
                 .ptr(dev(name, "dy", dy)).ptr(dev(name, "dx", dx)).ptr(dev(name, "dgamma", dgamma))
@@ -384,28 +320,15 @@ public final class CudaBackend implements Backend {
     public void optimizerUpdate(OptimizerUpdate u, Tensor w, Tensor g, Tensor s1, Tensor s2) {
         enter();
         String name = "optimizerUpdate " + u.kind();
-        Checks.sameShape(name, "w", w, "g", g);
-        Checks.noAlias(name, "w", w, "g", g);
+        Checks.optimizerUpdate(u, w, g, s1, s2);
         int states = u.stateCount();
-        CudaStorage state1 = states >= 1 ? state(name, "s1", s1, w, g) : null;
-        CudaStorage state2 = states >= 2 ? state(name, "s2", s2, w, g) : null;
-        if (states >= 2) {
-            Checks.noAlias(name, "s2", s2, "s1", s1);
-        }
+        CudaStorage state1 = states >= 1 ? dev(name, "s1", s1) : null;
+        CudaStorage state2 = states >= 2 ? dev(name, "s2", s2) : null;
         int n = w.size();
         kernels.elementwise(KernelCatalog.optimizer(u.kind()), n, new KernelArgs().ptr(dev(name, "w", w))
                 .ptr(dev(name, "g", g)).ptrOrNull(state1).ptrOrNull(state2).i(n).f(u.lr()).f(u.momentum())
                 .f(u.beta1()).f(u.beta2()).f(u.rho()).f(u.eps()).f(u.l1()).f(u.l2()).f(u.weightDecay())
                 .f(u.gradScale()).flag(u.ewa()).f(u.biasCorrection1()).f(u.biasCorrection2()));
-    }
-
-    private CudaStorage state(String op, String name, Tensor s, Tensor w, Tensor g) {
-        if (s == null) {
-            throw new IllegalArgumentException(op + ": state " + name + " is required (null given)");
-        }
-        Checks.sameShape(op, "w", w, name, s);
-        Checks.noAlias(op, name, s, "w", w, "g", g);
-        return dev(op, name, s);
     }
 
     // ---------------------------------------------------------------- data movement
@@ -414,9 +337,7 @@ public final class CudaBackend implements Backend {
     public void gatherRows(Tensor src, Tensor indices, Tensor out) {
         enter();
         String name = "gatherRows";
-        Checks.shape(name, "indices", indices, out.rows(), 1);
-        Checks.shape(name, "out", out, out.rows(), src.cols());
-        Checks.noAlias(name, "out", out, "src", src, "indices", indices);
+        Checks.gatherRows(src, indices, out);
         kernels.elementwise(KernelCatalog.gatherRows(), out.size(), new KernelArgs().ptr(dev(name, "src", src))
                 .ptr(dev(name, "indices", indices)).ptr(dev(name, "out", out)).i(out.rows()).i(src.cols())
                 .i(src.rows()));
@@ -432,7 +353,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void copy(Tensor src, Tensor dst) {
         enter();
-        Checks.sameSize("copy", "src", src, "dst", dst);
+        Checks.copy(src, dst);
         CudaStorage s = dev("copy", "src", src);
         CudaStorage d = dev("copy", "dst", dst);
         if (s != d) {
