@@ -7,8 +7,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point of {@code scripts/myelin}. User mistakes (bad files, specs, options) print one line
- * {@code error: ...} and exit 2; a diverged run exits 3 after saving the last good weights.
+ * Entry point of {@code scripts/myelin}. User mistakes (bad files, specs, options, unparsable arguments)
+ * print one line {@code error: ...} and exit 2; a diverged run exits 3 after saving the last good weights.
  */
 @Command(name = "myelin", mixinStandardHelpOptions = true, version = "myelin 0.1.0",
         description = "Train and run neural networks on the JVM (CPU or CUDA).",
@@ -23,6 +23,12 @@ public final class MyelinCli implements Runnable {
     /** Runs the command line and returns the exit status (tests call this). */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new MyelinCli());
+        cli.setParameterExceptionHandler((ex, ignoredArgs) -> {
+            CommandLine cmd = ex.getCommandLine();
+            cmd.getErr().println("error: " + ex.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName()
+                    + " --help')");
+            return 2;
+        });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             Throwable e = ex;
             if (e instanceof TrainingDivergedException) {

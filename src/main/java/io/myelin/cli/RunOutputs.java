@@ -1,5 +1,6 @@
 package io.myelin.cli;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.myelin.io.AtomicFiles;
@@ -29,7 +30,8 @@ import java.util.Map;
 /**
  * Writes a training run's directory: {@code model.json}, {@code weights.safetensors}, {@code
  * optimizer.safetensors} and {@code training_state.json} (the resumable checkpoint, see {@link Checkpoints}),
- * {@code history.csv}, {@code metrics.json}, {@code curves.png}. All files are written with
+ * {@code history.csv}, {@code metrics.json}, {@code curves.png}. {@link #checkpointFiles} are the first
+ * five after an epoch ({@link RunCheckpoints}), {@link #write} all of them at the end. Files are written with
  * {@link AtomicFiles#writeAll}: each goes to a temporary file first and none replaces an old one unless all
  * were written, so a crash never leaves a partial file and a resumed run can write over its own directory.
  */
@@ -60,7 +62,7 @@ final class RunOutputs {
             byte[] metricsJson = JSON.writeValueAsBytes(metrics);
             files.put(dir.resolve("metrics.json"), out -> out.write(metricsJson));
             if (history != null) {
-                byte[] csv = historyCsv(history).getBytes(StandardCharsets.UTF_8);
+                byte[] csv = historyCsv(history.all()).getBytes(StandardCharsets.UTF_8);
                 byte[] png = curves(history);
                 files.put(dir.resolve("history.csv"), out -> out.write(csv));
                 files.put(dir.resolve("curves.png"), out -> out.write(png));
@@ -72,6 +74,35 @@ final class RunOutputs {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write run outputs to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The resumable part of the run directory after a completed epoch: {@code model.json}, the checkpoint of
+     * {@link Sequential#resumeState()} and {@code history.csv} so far, as contents for {@link AtomicFiles#writeAll}.
+     * Everything is copied to the host here, so another thread can write the files while training goes on.
+     */
+    static Map<Path, AtomicFiles.Content> checkpointFiles(Path dir, ModelSpec spec, Sequential net,
+                                                          TrainCommand.LoadedData data, Map<String, Object> training) {
+        try {
+            Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
+            byte[] model = JSON.writeValueAsBytes(modelJson(spec, net, data, training));
+            byte[] csv = historyCsv(net.resumeState().history()).getBytes(StandardCharsets.UTF_8);
+            files.put(dir.resolve("model.json"), out -> out.write(model));
+            files.putAll(Checkpoints.files(net, dir));
+            files.put(dir.resolve("history.csv"), out -> out.write(csv));
+            return files;
+        } catch (JacksonException e) {
+            throw new IllegalStateException("cannot encode model.json: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Only {@code metrics.json} (a diverged run whose directory already holds the checkpoint of its last good epoch). */
+    static void writeMetrics(Path dir, Map<String, Object> metrics) {
+        try {
+            AtomicFiles.write(dir.resolve("metrics.json"), JSON.writeValueAsBytes(metrics));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.resolve("metrics.json") + ": " + e.getMessage(), e);
         }
     }
 
@@ -99,15 +130,17 @@ final class RunOutputs {
         return m;
     }
 
-    static String historyCsv(History h) {
+    /** One row per epoch of {@link History#all()}'s series (all of one length). */
+    static String historyCsv(Map<String, List<Double>> history) {
         StringBuilder sb = new StringBuilder("epoch");
-        List<String> keys = new ArrayList<>(h.all().keySet());
+        List<String> keys = new ArrayList<>(history.keySet());
         keys.forEach(k -> sb.append(',').append(k));
         sb.append('\n');
-        for (int e = 0; e < h.epochs(); e++) {
+        int epochs = history.getOrDefault("loss", List.of()).size();
+        for (int e = 0; e < epochs; e++) {
             sb.append(e + 1);
             for (String k : keys) {
-                sb.append(',').append(String.format(Locale.ROOT, "%.6g", h.get(k).get(e)));
+                sb.append(',').append(String.format(Locale.ROOT, "%.6g", history.get(k).get(e)));
             }
             sb.append('\n');
         }

@@ -30,13 +30,15 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code myelin train}: trains a model on a dataset and writes the run directory; with {@code --resume
- * RUN_DIR} continues such a run from its checkpoint to {@code --epochs} total epochs.
+ * {@code myelin train}: trains a model on a dataset and writes the run directory, a resumable checkpoint after
+ * every {@code --checkpoint-every} epochs ({@link RunCheckpoints}) and the reports at the end; with {@code
+ * --resume RUN_DIR} continues such a run from its checkpoint to {@code --epochs} total epochs.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a model (default: an MLP on the built-in digits dataset) and write model.json, "
-                + "weights.safetensors, optimizer.safetensors, training_state.json, history.csv, metrics.json and "
-                + "curves.png to --out; or continue such a run with --resume.")
+                + "weights.safetensors, optimizer.safetensors, training_state.json and history.csv to --out after "
+                + "every epoch (a resumable checkpoint), metrics.json and curves.png at the end; or continue such a "
+                + "run, finished or interrupted, with --resume.")
 final class TrainCommand implements Callable<Integer> {
     /** Options that decide which model trains on which samples; a resumed run keeps the ones it started with. */
     private static final List<String> KEPT_BY_RESUME = List.of("--model", "--init-weights", "--seed", "--validation-split");
@@ -82,6 +84,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output directory (default: runs/<timestamp>; with --resume: RUN_DIR).")
     Path out;
 
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "1",
+            description = "Make the output directory a resumable checkpoint after every N-th epoch (default: "
+                    + "${DEFAULT-VALUE}; 0: only at the end).")
+    int checkpointEvery;
+
     @Spec
     CommandSpec commandSpec;
 
@@ -110,6 +117,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (batchSize < 1) {
             throw new UserError("--batch-size must be at least 1, got " + batchSize);
+        }
+        if (checkpointEvery < 0) {
+            throw new UserError("--checkpoint-every must be a number of epochs (0: only at the end), got "
+                    + checkpointEvery);
         }
         return execute(resume != null ? resumedRun() : freshRun());
     }
@@ -177,53 +188,98 @@ final class TrainCommand implements Callable<Integer> {
                 scheduleSteps = steps;
                 cfg.callback(new LearningRateScheduler(Schedules.fromSpec(schedule, net.optimizer().baseLearningRate(), steps)));
             }
-            History history;
-            String diverged = null;
-            try {
-                history = net.fit(train, cfg.build());
-            } catch (TrainingDivergedException e) {
-                diverged = e.getMessage();
-                history = null;
-            }
-            Map<String, Object> metrics = new LinkedHashMap<>();
-            metrics.put("backend", be.name());
-            metrics.put("data", run.data().description());
-            if (history != null) {
-                metrics.put("epochs", history.epochs());
-                metrics.put("epoch_seconds", history.get("epoch_seconds"));
-                metrics.put("train_loss", history.last("loss"));
-                history.all().forEach((k, v) -> {
-                    if (!k.equals("epoch_seconds") && !k.equals("loss")) {
-                        metrics.put("final_" + k, v.get(v.size() - 1));
-                    }
-                });
-            }
-            if (test != null && history != null) {
-                Map<String, Double> ev = net.evaluate(test);
-                metrics.put("test_loss", ev.get("loss"));
-                ev.forEach((k, v) -> {
-                    if (!k.equals("loss")) {
-                        metrics.put("test_" + k, v);
-                    }
-                });
-            }
             Map<String, Object> training = new LinkedHashMap<>();
             training.put("data", DataSources.canonical(run.dataSource()));
             training.put("label_column", run.labelColumn());
             training.put("lr_schedule_steps", scheduleSteps);
             Path outDir = run.outDir();
-            RunOutputs.write(outDir, run.spec(), net, run.data(), training, history, metrics, diverged == null);
-            if (diverged != null) {
-                throw new TrainingDivergedException(diverged + " The last good weights were saved to " + outDir);
+            boolean inPlace = run.resumed() != null
+                    && outDir.toAbsolutePath().normalize().equals(run.resumed().dir().toAbsolutePath().normalize());
+            try (RunCheckpoints checkpoints = new RunCheckpoints(outDir, checkpointEvery, run.epochs(),
+                    inPlace ? resumeFrom.epochsCompleted() : -1,
+                    model -> RunOutputs.checkpointFiles(outDir, run.spec(), model, run.data(), training))) {
+                System.err.println(checkpoints.describe());
+                cfg.callback(checkpoints);
+                finish(run, be, net, cfg.build(), train, test, training, checkpoints);
             }
-            String summary = metrics.containsKey("test_accuracy")
-                    ? String.format(Locale.ROOT, "test accuracy: %.4f  test loss: %.4f", (Double) metrics.get("test_accuracy"), (Double) metrics.get("test_loss"))
-                    : metrics.containsKey("test_loss") ? String.format(Locale.ROOT, "test loss: %.4f", (Double) metrics.get("test_loss"))
-                    : String.format(Locale.ROOT, "train loss: %.4f", (Double) metrics.get("train_loss"));
-            System.out.println(summary);
-            System.out.println("wrote " + outDir + " (model.json, weights.safetensors, optimizer.safetensors, "
-                    + "training_state.json, history.csv, metrics.json, curves.png)");
         }
         return 0;
+    }
+
+    /** Trains, then writes the final outputs (or, after divergence, the last good state) and reports. */
+    private static void finish(Run run, Backend be, Sequential net, FitConfig cfg, DataSet train, DataSet test,
+                               Map<String, Object> training, RunCheckpoints checkpoints) {
+        Path outDir = run.outDir();
+        History history;
+        try {
+            history = net.fit(train, cfg);
+        } catch (TrainingDivergedException e) {
+            throw diverged(e.getMessage(), outDir, run, net, metrics(be, net, run, null, test), training, checkpoints);
+        }
+        Map<String, Object> metrics = metrics(be, net, run, history, test);
+        checkpoints.write(() -> RunOutputs.write(outDir, run.spec(), net, run.data(), training, history, metrics, true));
+        String cost = checkpoints.cost();
+        if (cost != null) {
+            System.err.println(cost);
+        }
+        String summary = metrics.containsKey("test_accuracy")
+                ? String.format(Locale.ROOT, "test accuracy: %.4f  test loss: %.4f", (Double) metrics.get("test_accuracy"), (Double) metrics.get("test_loss"))
+                : metrics.containsKey("test_loss") ? String.format(Locale.ROOT, "test loss: %.4f", (Double) metrics.get("test_loss"))
+                : String.format(Locale.ROOT, "train loss: %.4f", (Double) metrics.get("train_loss"));
+        System.out.println(summary);
+        System.out.println("wrote " + outDir + " (model.json, weights.safetensors, optimizer.safetensors, "
+                + "training_state.json, history.csv, metrics.json, curves.png)");
+    }
+
+    /** metrics.json: backend, data, and (unless the run diverged) the history's last values and the test results. */
+    private static Map<String, Object> metrics(Backend be, Sequential net, Run run, History history, DataSet test) {
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("backend", be.name());
+        metrics.put("data", run.data().description());
+        if (history == null) {
+            return metrics;
+        }
+        metrics.put("epochs", history.epochs());
+        metrics.put("epoch_seconds", history.get("epoch_seconds"));
+        metrics.put("train_loss", history.last("loss"));
+        history.all().forEach((k, v) -> {
+            if (!k.equals("epoch_seconds") && !k.equals("loss")) {
+                metrics.put("final_" + k, v.get(v.size() - 1));
+            }
+        });
+        if (test != null) {
+            Map<String, Double> ev = net.evaluate(test);
+            metrics.put("test_loss", ev.get("loss"));
+            ev.forEach((k, v) -> {
+                if (!k.equals("loss")) {
+                    metrics.put("test_" + k, v);
+                }
+            });
+        }
+        return metrics;
+    }
+
+    /**
+     * Saves the last good state of a diverged run and says whether it can be resumed. The model holds the
+     * weights of its last completed epoch but mid-epoch optimizer state. If the directory's checkpoint is of
+     * that epoch, it is the last good state and stays (only metrics.json is written); otherwise the last good
+     * weights are written without optimizer and training state, which would not match them.
+     */
+    private static TrainingDivergedException diverged(String message, Path outDir, Run run, Sequential net,
+                                                      Map<String, Object> metrics, Map<String, Object> training,
+                                                      RunCheckpoints checkpoints) {
+        int lastGood = net.resumeState() == null ? 0 : net.resumeState().epochsCompleted();
+        Path weights = outDir.resolve(Checkpoints.WEIGHTS);
+        if (checkpoints.savedEpochs() == lastGood) {
+            checkpoints.write(() -> RunOutputs.writeMetrics(outDir, metrics));
+            return new TrainingDivergedException(message + " " + outDir + " holds the checkpoint after epoch " + lastGood
+                    + ", the last good state: 'scripts/myelin train --resume " + outDir + "' continues it (with the same "
+                    + "settings it diverges again at the same step), or start a new run from its weights with "
+                    + "--init-weights " + weights);
+        }
+        checkpoints.write(() -> RunOutputs.write(outDir, run.spec(), net, run.data(), training, null, metrics, false));
+        return new TrainingDivergedException(message + " The last good weights were saved to " + outDir
+                + " without optimizer and training state, so the run cannot be resumed; start a new run from them with "
+                + "--init-weights " + weights);
     }
 }

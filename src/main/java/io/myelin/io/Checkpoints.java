@@ -18,6 +18,11 @@ import java.util.Map;
  * written together with {@link AtomicFiles#writeAll} so that no file is replaced unless all were written.
  * A run directory of {@code myelin train} is such a checkpoint plus {@code model.json} and reports.
  *
+ * <p>Both safetensors files carry the checkpoint's epoch in their metadata ({@code "epoch"}), and loading
+ * refuses files of different epochs: the renames of a group are atomic one by one, so a process killed
+ * (SIGKILL, power loss) between two of them leaves new files beside old ones, and such a mix would resume
+ * silently from the wrong place.
+ *
  * <pre>{@code
  * Checkpoints.save(model, dir);                         // after fit
  * ResumeState s = Checkpoints.load(fresh, dir);         // same spec and seed
@@ -28,6 +33,8 @@ public final class Checkpoints {
     public static final String WEIGHTS = "weights.safetensors";
     public static final String OPTIMIZER = "optimizer.safetensors";
     public static final String STATE = "training_state.json";
+    /** Metadata key of both safetensors files: the epochs completed when they were written. */
+    private static final String EPOCH = "epoch";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -55,11 +62,14 @@ public final class Checkpoints {
         } catch (JacksonException e) {
             throw new IllegalStateException("cannot encode the training state: " + e.getOriginalMessage(), e);
         }
-        Map<String, String> weightsMeta = Map.of("format", "pt", "producer", "myelin",
-                "epoch", String.valueOf(state.epochsCompleted()));
+        String epoch = String.valueOf(state.epochsCompleted());
+        Map<String, String> weightsMeta = Map.of("format", "pt", "producer", "myelin", EPOCH, epoch);
+        SafeTensorsFile optimizer = OptimizerFiles.export(model);
+        Map<String, String> optimizerMeta = new LinkedHashMap<>(optimizer.metadata());
+        optimizerMeta.put(EPOCH, epoch);
         Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
         files.put(dir.resolve(WEIGHTS), SafeTensors.content(new SafeTensorsFile(ModelFiles.exportTensors(model), weightsMeta)));
-        files.put(dir.resolve(OPTIMIZER), SafeTensors.content(OptimizerFiles.export(model)));
+        files.put(dir.resolve(OPTIMIZER), SafeTensors.content(new SafeTensorsFile(optimizer.tensors(), optimizerMeta)));
         files.put(dir.resolve(STATE), out -> out.write(json));
         return files;
     }
@@ -83,13 +93,28 @@ public final class Checkpoints {
             throw new ModelFileException(statePath + ": the checkpoint was trained with seed " + state.seed()
                     + " but the model has seed " + model.seed() + " (dropout and shuffling are keyed by the seed)");
         }
-        Runnable loadWeights = ModelFiles.prepareWeights(model, SafeTensors.read(weights), weights, true);
-        Runnable loadOptimizer = OptimizerFiles.prepare(model, SafeTensors.read(optimizer), optimizer);
+        SafeTensorsFile weightsFile = SafeTensors.read(weights);
+        SafeTensorsFile optimizerFile = SafeTensors.read(optimizer);
+        checkSameEpoch(dir, state, WEIGHTS, weightsFile);
+        checkSameEpoch(dir, state, OPTIMIZER, optimizerFile);
+        Runnable loadWeights = ModelFiles.prepareWeights(model, weightsFile, weights, true);
+        Runnable loadOptimizer = OptimizerFiles.prepare(model, optimizerFile, optimizer);
         loadWeights.run();
         loadOptimizer.run();
         model.setGlobalStep(state.globalStep());
         model.setResumeState(state);
         return state;
+    }
+
+    /** Refuses a file stamped with another epoch than the training state's (files without the stamp pass). */
+    private static void checkSameEpoch(Path dir, ResumeState state, String name, SafeTensorsFile file) {
+        String epoch = file.metadata().get(EPOCH);
+        if (epoch != null && !epoch.equals(String.valueOf(state.epochsCompleted()))) {
+            throw new ModelFileException(dir + " mixes two checkpoints: " + name + " is from epoch " + epoch + " but "
+                    + STATE + " from epoch " + state.epochsCompleted() + " (as a process killed while the checkpoint was "
+                    + "being replaced leaves it), so it cannot be resumed; its weights can start a new run: --init-weights "
+                    + dir.resolve(WEIGHTS));
+        }
     }
 
     /** Reads {@code training_state.json}; format errors name the file. */

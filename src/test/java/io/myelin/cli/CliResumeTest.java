@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code myelin train --resume RUN_DIR}: the same run as training straight, and one clear line per mistake. */
 class CliResumeTest {
     /** Dropout, batch norm, Adam and an epoch-wise step decay: every piece of state a resume must carry. */
-    private static final String SPEC = "{\"input_shape\": [64], \"layers\": ["
+    static final String SPEC = "{\"input_shape\": [64], \"layers\": ["
             + "{\"type\": \"dense\", \"units\": 32, \"activation\": \"relu\"}, {\"type\": \"batchnorm\"},"
             + "{\"type\": \"dropout\", \"rate\": 0.2}, {\"type\": \"dense\", \"units\": 10, \"activation\": \"softmax\"}],"
             + "\"loss\": \"sparse_categorical_crossentropy\", \"optimizer\": {\"type\": \"adam\", \"lr\": 0.01},"
@@ -43,7 +43,7 @@ class CliResumeTest {
         return p;
     }
 
-    private static void train(Path out, String... extra) {
+    static void train(Path out, String... extra) {
         List<String> args = new ArrayList<>(List.of("train", "--backend", "cpu", "--out", out.toString()));
         args.addAll(List.of(extra));
         CliTest.Result r = run(args.toArray(String[]::new));
@@ -51,7 +51,7 @@ class CliResumeTest {
     }
 
     /** history.csv without the epoch_seconds column. */
-    private static List<String> historyWithoutTimes(Path dir) throws IOException {
+    static List<String> historyWithoutTimes(Path dir) throws IOException {
         List<String> lines = Files.readAllLines(dir.resolve("history.csv"));
         int col = List.of(lines.get(0).split(",")).indexOf("epoch_seconds");
         List<String> out = new ArrayList<>();
@@ -63,7 +63,7 @@ class CliResumeTest {
         return out;
     }
 
-    private static JsonNode json(Path file) throws IOException {
+    static JsonNode json(Path file) throws IOException {
         return new ObjectMapper().readTree(file.toFile());
     }
 
@@ -109,7 +109,7 @@ class CliResumeTest {
         assertEquals(0, run("evaluate", more.toString(), "--backend", "cpu", "--seed", "7").code());
     }
 
-    private static Map<String, byte[]> snapshot(Path dir) throws IOException {
+    static Map<String, byte[]> snapshot(Path dir) throws IOException {
         Map<String, byte[]> files = new TreeMap<>();
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
@@ -119,13 +119,13 @@ class CliResumeTest {
         return files;
     }
 
-    private static void assertSameFiles(Map<String, byte[]> before, Path dir) throws IOException {
+    static void assertSameFiles(Map<String, byte[]> before, Path dir) throws IOException {
         Map<String, byte[]> after = snapshot(dir);
         assertEquals(before.keySet(), after.keySet(), "no file added or removed in " + dir);
         before.forEach((k, v) -> assertArrayEquals(v, after.get(k), k + " unchanged"));
     }
 
-    private static Path copy(Path from, Path to) throws IOException {
+    static Path copy(Path from, Path to) throws IOException {
         Files.createDirectories(to);
         try (Stream<Path> s = Files.list(from)) {
             for (Path p : s.toList()) {

@@ -119,6 +119,19 @@ class SafeTensorsTest {
         assertArrayEquals(reference, Files.readAllBytes(file));
     }
 
+    @Test
+    void metadataOrderDoesNotChangeTheBytes() {
+        NamedTensor t = new NamedTensor("w", new int[] {2}, new float[] {1, 2});
+        Map<String, String> ab = new java.util.LinkedHashMap<>();
+        ab.put("format", "pt");
+        ab.put("epoch", "3");
+        Map<String, String> ba = new java.util.LinkedHashMap<>();
+        ba.put("epoch", "3");
+        ba.put("format", "pt");
+        assertArrayEquals(SafeTensors.toBytes(SafeTensorsFile.of(List.of(t), ab)),
+                SafeTensors.toBytes(SafeTensorsFile.of(List.of(t), ba)));
+    }
+
     // ------------------------------------------------------------ corrupt files
 
     /** 8-byte length, header, then {@code dataBytes} bytes of data. */
