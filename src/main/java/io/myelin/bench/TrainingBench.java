@@ -2,6 +2,7 @@ package io.myelin.bench;
 
 import io.myelin.backend.Backend;
 import io.myelin.backend.Backends;
+import io.myelin.loss.Loss;
 import io.myelin.nn.Layer;
 import io.myelin.train.FitConfig;
 import io.myelin.train.History;
@@ -32,6 +33,10 @@ public final class TrainingBench {
         ModelSpec fileSpec = c.modelSpec() == null ? null : ModelSpec.read(c.modelSpec());
         BenchData data = load(c, fileSpec == null ? c.features() : fileSpec.inputFeatures());
         ModelSpec spec = fileSpec != null ? fileSpec : MlpSpec.of(data.features(), c.hidden(), data.classes());
+        if (spec.loss().targetKind() != Loss.TargetKind.SPARSE_CLASSES) {
+            throw new IllegalArgumentException("bench feeds class indices: the model's loss must be "
+                    + "sparse_categorical_crossentropy, not '" + spec.loss().name() + "'");
+        }
         try (Backend be = Backends.create(c.backend()); Sequential net = spec.build(be, c.seed())) {
             if (net.outputFeatures() < data.classes()) {
                 throw new IllegalArgumentException("the model has " + net.outputFeatures() + " outputs but the "
