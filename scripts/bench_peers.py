@@ -43,11 +43,11 @@ def step_args(steps):
 
 
 def sweep_steps(batch, hidden, quick):
-    """Timed steps of a sweep point: about 2e10 flops of training work (6 flops per parameter and sample),
-    clamped to [20, 300] (quick: [10, 100]) so small points still time many steps and big ones stay short."""
+    """Timed steps of a sweep point: about 1e10 flops of training work (6 flops per parameter and sample),
+    clamped to [20, 200] (quick: [10, 60]) so small points still time many steps and big ones stay short."""
     flops = 6.0 * batch * params(784, hidden)
-    lo, hi = (10, 100) if quick else (20, 300)
-    return int(max(lo, min(hi, 2e10 / flops)))
+    lo, hi = (10, 60) if quick else (20, 200)
+    return int(max(lo, min(hi, 1e10 / flops)))
 
 
 def configurations(quick, epochs):
@@ -57,7 +57,7 @@ def configurations(quick, epochs):
     for b in (32, 128, 1024):
         cfg.append(("fmnist-b%d" % b, "fmnist", "Fashion-MNIST MLP 784-256-128-10, batch %d" % b,
                     ["--data", "fashion-mnist", "--hidden", FMNIST_MLP, "--batch-size", str(b), "--epochs", e]))
-    wide_steps = 40 if quick else 150
+    wide_steps = 30 if quick else 100
     cfg.append(("wide-b128", "wide", "wide MLP 784-2048-2048-10, batch 128 (synthetic, %s steps)" % wide_steps,
                 ["--data", "synthetic", "--hidden", WIDE_MLP, "--batch-size", "128", "--steps", str(wide_steps),
                  "--warmup-steps", "20"]))
@@ -170,7 +170,10 @@ def plot(summary, path):
         for system, style in (("myelin", "o-"), ("pytorch", "s--")):
             ax.plot([int(r["id"].split("-")[1]) for r in rows], [r[system]["step_ms_median"] for r in rows], style,
                     label="Myelin CPU" if system == "myelin" else "PyTorch CPU")
+        xs = [int(r["id"].split("-")[1]) for r in rows]
         ax.set_xscale("log", base=2)
+        ax.set_xticks(xs, [str(x) for x in xs])
+        ax.minorticks_off()
         ax.set_yscale("log")
         ax.set_xlabel(xlabel)
         ax.set_ylabel("training step, ms (median)")
@@ -275,9 +278,9 @@ def torch_threads_check(reps, out):
 
 def main(argv):
     p = argparse.ArgumentParser(description="Myelin CPU vs PyTorch CPU (see scripts/bench-peers.sh)")
-    p.add_argument("--quick", action="store_true", help="2 repetitions, 1 timed epoch, shorter sweeps")
+    p.add_argument("--quick", action="store_true", help="2 repetitions, fewer timed steps")
     p.add_argument("--reps", type=int, help="repetitions per configuration (default 5, --quick 2)")
-    p.add_argument("--epochs", type=int, help="timed Fashion-MNIST epochs after the warm-up (default 2, --quick 1)")
+    p.add_argument("--epochs", type=int, help="timed Fashion-MNIST epochs after the warm-up (default 1)")
     p.add_argument("--only", help="comma-separated configuration ids or groups (fmnist, wide, width, batch)")
     p.add_argument("--out", default=os.path.join(ROOT, "target", "bench"))
     p.add_argument("--jar", required=True)
@@ -288,7 +291,7 @@ def main(argv):
     p.add_argument("--list", action="store_true", help="print the configurations and exit")
     a = p.parse_args(argv)
     reps = a.reps or (2 if a.quick else 5)
-    epochs = a.epochs or (1 if a.quick else 2)
+    epochs = a.epochs or 1
     if reps < 1 or epochs < 1:
         sys.exit("error: --reps and --epochs must be at least 1")
     if a.torch_threads_check:

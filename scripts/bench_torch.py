@@ -204,6 +204,7 @@ def main(argv):
         "epoch_seconds_median": rnd(statistics.median(epoch_seconds)) if epoch_seconds else None,
         "steps_timed": len(step_ms),
         "step_ms_median": rnd(statistics.median(step_ms)) if step_ms else None,
+        "step_ms_mean": rnd(statistics.fmean(step_ms)) if step_ms else None,
         "test_accuracy": test_acc,
         "train_loss": rnd(loss),
         "peak_rss_mb": rnd(peak_rss_mib()),
@@ -218,7 +219,8 @@ def main(argv):
         if epoch_seconds:
             print("median epoch: %.3f s (after 1 warm-up epoch)" % result["epoch_seconds_median"])
         if step_ms:
-            print("median step: %.3f ms over %d steps" % (result["step_ms_median"], len(step_ms)))
+            print("median step: %.3f ms (mean %.3f) over %d steps" % (result["step_ms_median"], result["step_ms_mean"],
+                                                                     len(step_ms)))
         if test_acc is not None:
             print("test accuracy: %.4f" % test_acc)
         print("train loss: %.4f" % loss)

@@ -49,6 +49,7 @@ public record BenchResult(String backend, String backendDetail, String runtime, 
         m.put("epoch_seconds_median", finite(epochSecondsMedian()));
         m.put("steps_timed", stepMillis.length);
         m.put("step_ms_median", finite(stepMillisMedian()));
+        m.put("step_ms_mean", finite(Arrays.stream(stepMillis).average().orElse(Double.NaN)));
         m.put("test_accuracy", testAccuracy);
         m.put("train_loss", finite(trainLoss));
         m.put("peak_rss_mb", finite(peakRssMib));
@@ -75,8 +76,9 @@ public record BenchResult(String backend, String backendDetail, String runtime, 
             s.append(String.format(Locale.ROOT, "median epoch: %.3f s (after %d warm-up epoch)%n", epochSecondsMedian(), warmup));
         }
         if (stepMillis.length > 0) {
-            s.append(String.format(Locale.ROOT, "median step: %.3f ms over %d steps%s%n", stepMillisMedian(),
-                    stepMillis.length, mode.equals("steps") ? " (after " + warmup + " warm-up steps)" : ""));
+            s.append(String.format(Locale.ROOT, "median step: %.3f ms (mean %.3f) over %d steps%s%n", stepMillisMedian(),
+                    Arrays.stream(stepMillis).average().orElseThrow(), stepMillis.length,
+                    mode.equals("steps") ? " (after " + warmup + " warm-up steps)" : ""));
         }
         if (testAccuracy != null) {
             s.append(String.format(Locale.ROOT, "test accuracy: %.4f%n", testAccuracy));

@@ -75,6 +75,7 @@ class BenchCommandTest {
         assertTrue(j.get("epoch_seconds_median").asDouble() > 0);
         assertEquals(256 / 32, j.get("steps_timed").asInt(), "the timed epoch's steps");
         assertTrue(j.get("step_ms_median").asDouble() > 0);
+        assertTrue(j.get("step_ms_mean").asDouble() > 0);
         assertTrue(j.get("test_accuracy").isNull(), "no test split on synthetic data");
         assertTrue(j.get("train_loss").asDouble() > 0);
         if (Files.isReadable(Path.of("/proc/self/status"))) {
