@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "myelin", mixinStandardHelpOptions = true, version = "myelin 0.1.0",
         description = "Train and run neural networks on the JVM (CPU or CUDA).",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
-                LrFindCommand.class})
+                LrFindCommand.class, BenchCommand.class})
 public final class MyelinCli implements Runnable {
 
     public static void main(String[] args) {
