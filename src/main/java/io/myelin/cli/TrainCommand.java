@@ -74,8 +74,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         Path outDir = out != null ? out
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        LoadedData loaded = DataSources.load(data, labelColumn, seed);
-        ModelSpec spec = model != null ? ModelSpec.read(model) : DataSources.defaultSpec(loaded.train());
+        ModelSpec userSpec = model != null ? ModelSpec.read(model) : null;
+        LoadedData loaded = DataSources.load(data, labelColumn, seed, userSpec == null ? null : userSpec.normalization());
+        ModelSpec spec = userSpec != null ? userSpec : DataSources.defaultSpec(loaded.train());
         try (Backend be = Backends.create(backend); Sequential net = spec.build(be, seed)) {
             Loss loss = net.loss();
             DataSet train = DataSources.encode(loaded.train(), loss, net.outputFeatures(), "training data");
