@@ -2,7 +2,7 @@
 """Independent PyTorch reference values for Myelin's whole-model training tests.
 
 What it computes
-    For each case below it builds a small model (Dense / BatchNorm / PReLU / activation layers) from a
+    For each case below it builds a small model (Dense / BatchNorm / Dropout / PReLU / activation layers) from a
     Myelin model spec, trains it for 8 steps of batch 8 on deterministic data (n = 32, generated here from
     a seeded generator and rounded to 4 decimals so the JSON holds the exact inputs) and writes
     ``<case>.json`` next to this script with: the spec, x, y, the batch index lists (one per step, no
@@ -58,6 +58,7 @@ KINK_MARGIN = 1e-4
 BCE_EPS = 1e-7
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
+MODEL_SEED = 1  # ReferenceTrainingTest builds every model with seed 1; dropout masks are keyed by it
 
 
 def torch_version():
@@ -67,6 +68,42 @@ def torch_version():
         return "%s (Debian python3-torch %s)" % (torch.__version__, pkg)
     except (OSError, subprocess.CalledProcessError):
         return torch.__version__
+
+
+# ----------------------------------------------------------------------------------------------------
+# Dropout masks: Philox4x32-10, as io.myelin.random.Philox and kernels/dropout.cu draw them
+# ----------------------------------------------------------------------------------------------------
+
+PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1, U32 = 0xD2511F53, 0xCD9E8D57, 0x9E3779B9, 0xBB67AE85, 0xFFFFFFFF
+
+
+def philox_block(c0, c1, c2, c3, k0, k1):
+    for r in range(10):
+        if r > 0:
+            k0, k1 = (k0 + PHILOX_W0) & U32, (k1 + PHILOX_W1) & U32
+        p0, p1 = PHILOX_M0 * c0, PHILOX_M1 * c2
+        c0, c1, c2, c3 = ((p1 >> 32) ^ c1 ^ k0) & U32, p1 & U32, ((p0 >> 32) ^ c3 ^ k1) & U32, p0 & U32
+    return c0, c1, c2, c3
+
+
+# Known-answer tests from Random123 (kat_vectors: philox4x32_10).
+assert philox_block(0, 0, 0, 0, 0, 0) == (0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8)
+assert philox_block(0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0) == \
+    (0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1)
+
+
+def dropout_mask(seed, stream, step, rate, rows, cols):
+    """Myelin's inverted-dropout mask for a (rows, cols) activation: element i (row-major) is kept iff word
+    i % 4 of the block with counter (i / 4, stream, step lo, step hi) and key (seed lo, seed hi) is below
+    floor(keep * 2^32), keep = 1 - rate in float32; kept elements are 1/keep (float32), dropped ones 0."""
+    keep = torch.tensor(1.0, dtype=torch.float32) - torch.tensor(rate, dtype=torch.float32)
+    threshold = math.floor(float(keep) * 4294967296.0)
+    scale = float(torch.tensor(1.0, dtype=torch.float32) / keep)
+    out = []
+    for base in range(0, rows * cols, 4):
+        words = philox_block(base >> 2, stream, step & U32, step >> 32, seed & U32, (seed >> 32) & U32)
+        out += [scale if w < threshold else 0.0 for w in words[:min(4, rows * cols - base)]]
+    return torch.tensor(out, dtype=torch.float32).view(rows, cols)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -153,10 +190,11 @@ def init_params(spec, gen):
     return params, buffers
 
 
-def forward(spec, params, buffers, x, mode, kinks):
-    """mode: 'train' (batch stats, running stats updated), 'probe' (batch stats, no update), 'eval'."""
+def forward(spec, params, buffers, x, mode, kinks, step=0):
+    """mode: 'train' (batch stats, running stats updated), 'probe' (batch stats, no update), 'eval'.
+    Dropout is active in 'train' and 'probe' with the mask of (MODEL_SEED, layer position, step)."""
     h = x
-    for name, layer in zip(layer_names(spec), spec["layers"]):
+    for position, (name, layer) in enumerate(zip(layer_names(spec), spec["layers"])):
         t = layer["type"]
         if t == "dense":
             h = F.linear(h, params[name + ".weight"], params.get(name + ".bias"))
@@ -166,8 +204,21 @@ def forward(spec, params, buffers, x, mode, kinks):
         elif t == "prelu":
             kinks.see(name, h)
             h = F.prelu(h, params[name + ".weight"])
+        elif t == "dropout":
+            if mode != "eval":
+                h = h * dropout_mask(MODEL_SEED, position, step, layer["rate"], h.shape[0], h.shape[1]).to(h.dtype)
+        elif t == "batchnorm" and not layer["unbiased_running_var"] and mode == "train":
+            # Keras convention: the running variance takes the biased batch variance (torch has no option).
+            h_in = h
+            h = F.batch_norm(h_in, None, None, params[name + ".weight"], params[name + ".bias"], training=True,
+                             eps=layer["epsilon"])
+            with torch.no_grad():
+                m = layer["momentum"]
+                rm, rv = buffers[name + ".running_mean"], buffers[name + ".running_var"]
+                rm.mul_(m).add_((1 - m) * h_in.mean(dim=0))
+                rv.mul_(m).add_((1 - m) * h_in.var(dim=0, unbiased=False))
         elif t == "batchnorm":
-            assert layer["unbiased_running_var"], "torch only implements the unbiased running variance"
+            assert layer["unbiased_running_var"] or mode != "train"
             training = mode != "eval"
             keep = mode != "probe"
             h = F.batch_norm(h, buffers[name + ".running_mean"] if keep else None,
@@ -222,8 +273,8 @@ def penalty(spec, params, kinks):
     return total
 
 
-def total_loss(spec, params, buffers, x, y, mode, kinks):
-    out = forward(spec, params, buffers, x, mode, kinks)
+def total_loss(spec, params, buffers, x, y, mode, kinks, step=0):
+    out = forward(spec, params, buffers, x, mode, kinks, step)
     return data_loss(spec, out, y, kinks) + penalty(spec, params, kinks)
 
 
@@ -307,9 +358,9 @@ def train(spec, params, buffers, x, y, batches, use_torch_optim, kinks):
     if opt is None:
         opt = ManualOptimizer(spec["optimizer"], params)
     losses, grads1 = [], None
-    for idx in batches:
+    for step, idx in enumerate(batches):
         opt.zero_grad()
-        loss = total_loss(spec, params, buffers, x[idx], y[idx], "train", kinks)
+        loss = total_loss(spec, params, buffers, x[idx], y[idx], "train", kinks, step)
         loss.backward()
         if grads1 is None:
             grads1 = OrderedDict((k, p.grad.detach().clone()) for k, p in params.items())
@@ -589,6 +640,26 @@ def main():
              spec_of(4, [dense(6), OrderedDict([("type", "prelu")]), dense(1)], "mae",
                      {"type": "adam", "lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-7}),
              x4, r4(y_m), 9, "targets")
+
+    run_case("mlp_bn_dropout_adam",
+             "6-8(relu)-batchnorm(momentum 0.9, eps 1e-3, biased running var as Keras)-dropout(0.25)-"
+             "8(relu)-batchnorm(momentum 0.9 = torch 0.1, eps 1e-5, unbiased running var)-dropout(0.25)-"
+             "3(softmax), sparse categorical cross-entropy, Adam lr 0.01 b1 0.9 b2 0.999 eps 1e-7; the order "
+             "dense -> relu -> batch norm -> dropout of docs/examples/fashion-mlp-bn-dropout.json. Dropout "
+             "masks are Myelin's Philox masks for model seed 1, stream = layer position, step 0..7; eval_loss "
+             "uses the running stats and no dropout",
+             spec_of(6, [dense(8, "relu"),
+                         OrderedDict([("type", "batchnorm"), ("momentum", 0.9), ("epsilon", 1e-3),
+                                      ("unbiased_running_var", False)]),
+                         OrderedDict([("type", "dropout"), ("rate", 0.25)]),
+                         dense(8, "relu"),
+                         OrderedDict([("type", "batchnorm"), ("momentum", 0.9), ("epsilon", 1e-5),
+                                      ("unbiased_running_var", True)]),
+                         OrderedDict([("type", "dropout"), ("rate", 0.25)]),
+                         dense(3, "softmax")],
+                     "sparse_categorical_crossentropy",
+                     {"type": "adam", "lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-7}),
+             x6, labels, 10, "sparse")
 
 
 def check_huber_branches(fixture):

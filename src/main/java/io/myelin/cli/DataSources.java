@@ -54,12 +54,24 @@ final class DataSources {
                 + "a directory of IDX files or a CSV file)");
     }
 
-    static TrainCommand.LoadedData load(String data, String labelColumn, long seed) {
+    /**
+     * Loads {@code --data} and normalizes it with statistics of the training split. {@code normalization}
+     * is the spec's choice ({@link ModelSpec#normalization()}): {@code "z_score"} standardizes every feature
+     * (pixel or column) to mean 0, standard deviation 1; {@code "min_max"} or null maps to [0, 1], with one
+     * shared range for images (pixels keep their relative brightness) and one range per CSV column.
+     */
+    static TrainCommand.LoadedData load(String data, String labelColumn, long seed, String normalization) {
         Raw raw = raw(data, labelColumn, seed);
         TrainTest tt = raw.split();
-        // Images share one pixel range; tabular CSV columns each get their own.
-        Normalizer norm = raw.images() ? Normalizer.fitGlobalMinMax(tt.train())
-                : Normalizer.fit(Normalizer.Kind.MIN_MAX, tt.train());
+        Normalizer norm;
+        if ("z_score".equals(normalization)) {
+            norm = Normalizer.fit(Normalizer.Kind.Z_SCORE, tt.train());
+        } else if (normalization == null || normalization.equals("min_max")) {
+            norm = raw.images() ? Normalizer.fitGlobalMinMax(tt.train())
+                    : Normalizer.fit(Normalizer.Kind.MIN_MAX, tt.train());
+        } else {
+            throw new UserError("unknown normalization '" + normalization + "' (known: min_max, z_score)");
+        }
         return new TrainCommand.LoadedData(norm.apply(tt.train()), tt.test() == null ? null : norm.apply(tt.test()),
                 describe(raw, tt), norm.toMap());
     }

@@ -55,8 +55,10 @@ final class LrFindCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TrainCommand.LoadedData loaded = DataSources.load(data, labelColumn, seed);
-        ModelSpec spec = model != null ? ModelSpec.read(model) : DataSources.defaultSpec(loaded.train());
+        ModelSpec userSpec = model != null ? ModelSpec.read(model) : null;
+        TrainCommand.LoadedData loaded = DataSources.load(data, labelColumn, seed,
+                userSpec == null ? null : userSpec.normalization());
+        ModelSpec spec = userSpec != null ? userSpec : DataSources.defaultSpec(loaded.train());
         try (Backend be = Backends.create(backend); Sequential net = spec.build(be, seed)) {
             DataSet train = DataSources.encode(loaded.train(), net.loss(), net.outputFeatures(), "training data");
             LearningRateRangeTest test = new LearningRateRangeTest(minLr, maxLr, steps);

@@ -132,8 +132,9 @@ final class TrainCommand implements Callable<Integer> {
     private Run freshRun() {
         Path outDir = out != null ? out
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        LoadedData loaded = DataSources.load(data, labelColumn, seed);
-        ModelSpec spec = model != null ? ModelSpec.read(model) : DataSources.defaultSpec(loaded.train());
+        ModelSpec userSpec = model != null ? ModelSpec.read(model) : null;
+        LoadedData loaded = DataSources.load(data, labelColumn, seed, userSpec == null ? null : userSpec.normalization());
+        ModelSpec spec = userSpec != null ? userSpec : DataSources.defaultSpec(loaded.train());
         return new Run(spec, seed, loaded, data, labelColumn, epochs, batchSize, !noShuffle, validationSplit, null,
                 null, outDir);
     }

@@ -39,6 +39,7 @@ public final class ModelSpec {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TOP_KEYS = Set.of("input_shape", "layers", "loss", "optimizer", "metrics",
             "lr_schedule", "normalization");
+    private static final List<String> NORMALIZATIONS = List.of("min_max", "z_score");
 
     private final Map<String, Object> root;
 
@@ -130,6 +131,19 @@ public final class ModelSpec {
         if (root.get("loss") == null) {
             throw new IllegalArgumentException(source + ": 'loss' is missing");
         }
+        Object norm = root.get("normalization");
+        if (norm != null && !NORMALIZATIONS.contains(norm)) {
+            throw new IllegalArgumentException(source + ": 'normalization' must be one of " + NORMALIZATIONS
+                    + ", got " + (norm instanceof String ? "'" + norm + "'" : norm));
+        }
+    }
+
+    /**
+     * The input normalization the spec asks for: {@code "min_max"}, {@code "z_score"}, or null when the spec
+     * leaves it to the data source (the CLI then uses min-max: one pixel range for images, per column for CSV).
+     */
+    public String normalization() {
+        return (String) root.get("normalization");
     }
 
     /** Product of input_shape. */

@@ -73,6 +73,30 @@ class CliTest {
         assertEquals(0, again.code(), again.err());
     }
 
+    @Test
+    void theSpecChoosesZScoreNormalization() throws IOException {
+        Path spec = tmp.resolve("z.json");
+        Files.writeString(spec, "{\"input_shape\": [64], \"normalization\": \"z_score\", \"layers\": ["
+                + "{\"type\": \"dense\", \"units\": 32, \"activation\": \"relu\"},"
+                + "{\"type\": \"dense\", \"units\": 10, \"activation\": \"softmax\"}],"
+                + " \"loss\": \"sparse_categorical_crossentropy\"}");
+        Path out = tmp.resolve("zrun");
+        Result r = run("train", "--model", spec.toString(), "--epochs", "3", "--backend", "cpu", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode model = new ObjectMapper().readTree(out.resolve("model.json").toFile());
+        JsonNode norm = model.get("normalization");
+        assertEquals("z_score", norm.get("kind").asText());
+        // Digits pixels are 0..16: z-score shifts differ per pixel (min-max for images shares one range).
+        double first = norm.get("shift").get(20).asDouble();
+        double other = norm.get("shift").get(36).asDouble();
+        assertTrue(first != other && first > 0, "per-pixel means: " + first + ", " + other);
+        JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        Result ev = run("evaluate", out.toString(), "--backend", "cpu");
+        assertEquals(0, ev.code(), ev.err());
+        assertTrue(ev.out().contains(String.format(java.util.Locale.ROOT, "test accuracy: %.4f",
+                m.get("test_accuracy").asDouble())), ev.out() + " vs " + m.get("test_accuracy"));
+    }
+
     static void assertUserError(String expectedFragment, String... args) {
         Result r = run(args);
         assertEquals(2, r.code(), "exit code for " + String.join(" ", args) + "\n" + r.err());

@@ -62,5 +62,14 @@ class ModelSpecTest {
         assertTrue(error(ISSUE_SPEC.replace("\"units\": 8, ", "")).contains("'units' is required"));
         assertTrue(error("{\"input_shape\": [6], \"layers\": [").contains("invalid JSON"));
         assertTrue(error(ISSUE_SPEC.replace("\"loss\"", "\"los\"")).contains("unknown key 'los'"));
+        assertTrue(error(ISSUE_SPEC.replace("\"loss\"", "\"normalization\": \"zscore\", \"loss\""))
+                .contains("'normalization' must be one of [min_max, z_score], got 'zscore'"));
+    }
+
+    @Test
+    void normalizationIsOptionalAndNamed() {
+        assertEquals(null, ModelSpec.parse(ISSUE_SPEC, "s.json").normalization());
+        assertEquals("z_score", ModelSpec.parse(ISSUE_SPEC.replace("\"loss\"", "\"normalization\": \"z_score\", \"loss\""),
+                "s.json").normalization());
     }
 }
