@@ -37,16 +37,16 @@ def params(features, hidden, classes=10):
 
 
 def step_args(steps):
-    """--steps and --warmup-steps: warm up for half as many steps as are timed (at least 10), so the JIT has
-    compiled the small configurations' loops before timing starts."""
-    return ["--steps", str(steps), "--warmup-steps", str(max(10, steps // 2))]
+    """--steps and --warmup-steps: warm up for half as many steps as are timed (at least 6), so the JIT has
+    compiled the small configurations' loops before timing starts (a big step compiles its loops in one go)."""
+    return ["--steps", str(steps), "--warmup-steps", str(max(6, steps // 2))]
 
 
 def sweep_steps(batch, hidden, quick):
     """Timed steps of a sweep point: about 1e10 flops of training work (6 flops per parameter and sample),
-    clamped to [20, 200] (quick: [10, 60]) so small points still time many steps and big ones stay short."""
+    clamped to [12, 200] (quick: [8, 60]) so small points still time many steps and big ones stay short."""
     flops = 6.0 * batch * params(784, hidden)
-    lo, hi = (10, 60) if quick else (20, 200)
+    lo, hi = (8, 60) if quick else (12, 200)
     return int(max(lo, min(hi, 1e10 / flops)))
 
 
@@ -57,10 +57,10 @@ def configurations(quick, epochs):
     for b in (32, 128, 1024):
         cfg.append(("fmnist-b%d" % b, "fmnist", "Fashion-MNIST MLP 784-256-128-10, batch %d" % b,
                     ["--data", "fashion-mnist", "--hidden", FMNIST_MLP, "--batch-size", str(b), "--epochs", e]))
-    wide_steps = 30 if quick else 100
+    wide_steps = 30 if quick else 60
     cfg.append(("wide-b128", "wide", "wide MLP 784-2048-2048-10, batch 128 (synthetic, %s steps)" % wide_steps,
                 ["--data", "synthetic", "--hidden", WIDE_MLP, "--batch-size", "128", "--steps", str(wide_steps),
-                 "--warmup-steps", "20"]))
+                 "--warmup-steps", "10"]))
     for w in SWEEP_WIDTHS:
         hidden = [w, w]
         cfg.append(("width-%d" % w, "width", "width %d (784-%d-%d-10), batch %d" % (w, w, w, SWEEP_BATCH),
@@ -167,6 +167,10 @@ def plot(summary, path):
     for ax, group, xlabel in ((axes[0], "width", "hidden width w (784-w-w-10, batch %d)" % SWEEP_BATCH),
                               (axes[1], "batch", "batch size (784-%d-%d-10)" % (SWEEP_WIDTH, SWEEP_WIDTH))):
         rows = [r for r in summary if r["group"] == group]
+        if not rows:
+            ax.set_axis_off()
+            ax.set_title("%s sweep not run" % group)
+            continue
         for system, style in (("myelin", "o-"), ("pytorch", "s--")):
             ax.plot([int(r["id"].split("-")[1]) for r in rows], [r[system]["step_ms_median"] for r in rows], style,
                     label="Myelin CPU" if system == "myelin" else "PyTorch CPU")
