@@ -284,7 +284,7 @@ def main(argv):
     p = argparse.ArgumentParser(description="Myelin CPU vs PyTorch CPU (see scripts/bench-peers.sh)")
     p.add_argument("--quick", action="store_true", help="2 repetitions, fewer timed steps")
     p.add_argument("--reps", type=int, help="repetitions per configuration (default 5, --quick 2)")
-    p.add_argument("--epochs", type=int, help="timed Fashion-MNIST epochs after the warm-up (default 1)")
+    p.add_argument("--epochs", type=int, help="timed Fashion-MNIST epochs after the warm-up (default 3: the JIT is still compiling in the second epoch)")
     p.add_argument("--only", help="comma-separated configuration ids or groups (fmnist, wide, width, batch)")
     p.add_argument("--out", default=os.path.join(ROOT, "target", "bench"))
     p.add_argument("--jar", required=True)
@@ -295,7 +295,7 @@ def main(argv):
     p.add_argument("--list", action="store_true", help="print the configurations and exit")
     a = p.parse_args(argv)
     reps = a.reps or (2 if a.quick else 5)
-    epochs = a.epochs or 1
+    epochs = a.epochs or 3
     if reps < 1 or epochs < 1:
         sys.exit("error: --reps and --epochs must be at least 1")
     if a.torch_threads_check:
