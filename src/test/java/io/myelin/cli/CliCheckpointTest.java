@@ -17,7 +17,7 @@ import static io.myelin.cli.CliResumeTest.historyWithoutTimes;
 import static io.myelin.cli.CliResumeTest.json;
 import static io.myelin.cli.CliResumeTest.train;
 import static io.myelin.cli.CliTest.assertUserError;
-import static io.myelin.cli.CliTest.run;
+import static io.myelin.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -84,7 +84,7 @@ class CliCheckpointTest {
                 "weights.safetensors"), names(killed), "a complete checkpoint, no temporary files, no final reports");
         assertEquals(k + 1, Files.readAllLines(killed.resolve("history.csv")).size(), "history.csv so far");
 
-        CliTest.Result r = run("train", "--resume", killed.toString(), "--backend", "cpu");
+        CliRunner.Result r = run("train", "--resume", killed.toString(), "--backend", "cpu");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("resuming " + killed + " at epoch " + (k + 1) + " of 20"), r.err());
 
@@ -105,7 +105,7 @@ class CliCheckpointTest {
         train(twoEpochs, "--model", spec, "--epochs", "2");
 
         Path run = tmp.resolve("run");
-        CliTest.Result r = run("train", "--backend", "cpu", "--model", spec, "--epochs", "4", "--out", run.toString());
+        CliRunner.Result r = run("train", "--backend", "cpu", "--model", spec, "--epochs", "4", "--out", run.toString());
         assertEquals(3, r.code(), r.err());
         assertTrue(r.err().contains("error: training diverged: loss became") && r.err().contains("at epoch 3"), r.err());
         assertTrue(r.err().contains(run + " holds the checkpoint after epoch 2, the last good state: "
@@ -115,12 +115,12 @@ class CliCheckpointTest {
                 Files.readAllBytes(run.resolve("weights.safetensors")), "the checkpoint holds the last good weights");
         assertTrue(Files.exists(run.resolve("optimizer.safetensors")) && Files.exists(run.resolve("metrics.json")));
 
-        CliTest.Result again = run("train", "--resume", run.toString(), "--backend", "cpu");
+        CliRunner.Result again = run("train", "--resume", run.toString(), "--backend", "cpu");
         assertEquals(3, again.code(), again.err());
         assertTrue(again.err().contains(run + " holds the checkpoint after epoch 2"), again.err());
 
         Path atEnd = tmp.resolve("at-end");
-        CliTest.Result r0 = run("train", "--backend", "cpu", "--model", spec, "--epochs", "4", "--checkpoint-every", "0",
+        CliRunner.Result r0 = run("train", "--backend", "cpu", "--model", spec, "--epochs", "4", "--checkpoint-every", "0",
                 "--out", atEnd.toString());
         assertEquals(3, r0.code(), r0.err());
         assertTrue(r0.err().contains("The last good weights were saved to " + atEnd + " without optimizer and training "
@@ -136,7 +136,7 @@ class CliCheckpointTest {
         Path out = tmp.resolve("never");
         assertUserError("--checkpoint-every must be a number of epochs (0: only at the end), got -1",
                 "train", "--checkpoint-every", "-1", "--out", out.toString());
-        CliTest.Result r = run("train", "--checkpoint-every", "two", "--out", out.toString());
+        CliRunner.Result r = run("train", "--checkpoint-every", "two", "--out", out.toString());
         assertEquals(2, r.code());
         assertEquals("error: Invalid value for option '--checkpoint-every': 'two' is not an int (see 'myelin train "
                 + "--help')", r.err().strip());

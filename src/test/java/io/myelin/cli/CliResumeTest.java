@@ -19,7 +19,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import static io.myelin.cli.CliTest.assertUserError;
-import static io.myelin.cli.CliTest.run;
+import static io.myelin.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,7 +46,7 @@ class CliResumeTest {
     static void train(Path out, String... extra) {
         List<String> args = new ArrayList<>(List.of("train", "--backend", "cpu", "--out", out.toString()));
         args.addAll(List.of(extra));
-        CliTest.Result r = run(args.toArray(String[]::new));
+        CliRunner.Result r = run(args.toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
     }
 
@@ -76,7 +76,7 @@ class CliResumeTest {
         train(run, "--model", specPath, "--epochs", "2", "--validation-split", "0.1", "--seed", "7");
         assertEquals(3, Files.readAllLines(run.resolve("history.csv")).size());
 
-        CliTest.Result r = run("train", "--resume", run.toString(), "--epochs", "4", "--backend", "cpu");
+        CliRunner.Result r = run("train", "--resume", run.toString(), "--epochs", "4", "--backend", "cpu");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("resuming " + run + " at epoch 3 of 4"), r.err());
         for (String f : new String[] {"weights.safetensors", "optimizer.safetensors"}) {
@@ -101,7 +101,7 @@ class CliResumeTest {
                 "train", "--resume", run.toString(), "--backend", "cpu");
 
         Path more = tmp.resolve("more");
-        CliTest.Result r2 = run("train", "--resume", run.toString(), "--epochs", "5", "--out", more.toString(),
+        CliRunner.Result r2 = run("train", "--resume", run.toString(), "--epochs", "5", "--out", more.toString(),
                 "--backend", "cpu");
         assertEquals(0, r2.code(), r2.err());
         assertEquals(6, Files.readAllLines(more.resolve("history.csv")).size());

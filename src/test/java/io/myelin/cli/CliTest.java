@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,32 +15,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The command-line contract: outputs of a training run, and one clear line for each user mistake. */
 class CliTest {
+    static CliRunner.Result run(String... args) {
+        return CliRunner.run(args);
+    }
+
     @TempDir
     Path tmp;
-
-    record Result(int code, String out, String err) {
-    }
-
-    static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = MyelinCli.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     @Test
     void trainOnDigitsWritesTheRunDirectory() throws IOException {
         Path out = tmp.resolve("run");
-        Result r = run("train", "--epochs", "4", "--backend", "cpu", "--out", out.toString());
+        CliRunner.Result r = run("train", "--epochs", "4", "--backend", "cpu", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("test accuracy:"), r.out());
         for (String f : new String[] {"model.json", "weights.safetensors", "optimizer.safetensors", "training_state.json",
@@ -58,17 +40,17 @@ class CliTest {
         assertTrue(m.get("test_accuracy").asDouble() > 0.85, "digits accuracy after 4 epochs: " + m.get("test_accuracy"));
         assertEquals(5, Files.readAllLines(out.resolve("history.csv")).size());
 
-        Result ev = run("evaluate", out.toString(), "--backend", "cpu");
+        CliRunner.Result ev = run("evaluate", out.toString(), "--backend", "cpu");
         assertEquals(0, ev.code(), ev.err());
         assertTrue(ev.out().contains(String.format(java.util.Locale.ROOT, "test accuracy: %.4f",
                 m.get("test_accuracy").asDouble())), ev.out() + " vs " + m.get("test_accuracy"));
 
-        Result sum = run("summary", out.toString());
+        CliRunner.Result sum = run("summary", out.toString());
         assertEquals(0, sum.code(), sum.err());
         assertTrue(sum.out().contains("dense_2 (dense)"), sum.out());
 
         Path init = out.resolve("weights.safetensors");
-        Result again = run("train", "--epochs", "1", "--backend", "cpu", "--init-weights", init.toString(),
+        CliRunner.Result again = run("train", "--epochs", "1", "--backend", "cpu", "--init-weights", init.toString(),
                 "--out", tmp.resolve("run2").toString());
         assertEquals(0, again.code(), again.err());
     }
@@ -81,7 +63,7 @@ class CliTest {
                 + "{\"type\": \"dense\", \"units\": 10, \"activation\": \"softmax\"}],"
                 + " \"loss\": \"sparse_categorical_crossentropy\"}");
         Path out = tmp.resolve("zrun");
-        Result r = run("train", "--model", spec.toString(), "--epochs", "3", "--backend", "cpu", "--out", out.toString());
+        CliRunner.Result r = run("train", "--model", spec.toString(), "--epochs", "3", "--backend", "cpu", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         JsonNode model = new ObjectMapper().readTree(out.resolve("model.json").toFile());
         JsonNode norm = model.get("normalization");
@@ -91,14 +73,14 @@ class CliTest {
         double other = norm.get("shift").get(36).asDouble();
         assertTrue(first != other && first > 0, "per-pixel means: " + first + ", " + other);
         JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
-        Result ev = run("evaluate", out.toString(), "--backend", "cpu");
+        CliRunner.Result ev = run("evaluate", out.toString(), "--backend", "cpu");
         assertEquals(0, ev.code(), ev.err());
         assertTrue(ev.out().contains(String.format(java.util.Locale.ROOT, "test accuracy: %.4f",
                 m.get("test_accuracy").asDouble())), ev.out() + " vs " + m.get("test_accuracy"));
     }
 
     static void assertUserError(String expectedFragment, String... args) {
-        Result r = run(args);
+        CliRunner.Result r = run(args);
         assertEquals(2, r.code(), "exit code for " + String.join(" ", args) + "\n" + r.err());
         String[] lines = r.err().strip().split("\n");
         String last = lines[lines.length - 1];
