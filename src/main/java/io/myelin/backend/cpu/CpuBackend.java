@@ -23,7 +23,7 @@ import java.util.Arrays;
  *
  * <p>Threading: a loop touching at least {@link Parallel#GRAIN} elements is split across cores; a smaller
  * one runs inline through a direct call, so small ops create no lambdas or tasks (the
- * {@code if (Parallel.inline(..))} in every op is that fast path).
+ * {@code if (inline(..))} in every op is that fast path).
  *
  * <pre>{@code
  * try (Backend cpu = new CpuBackend(); Tensor x = Tensor.of(cpu, new float[] {1, -2}, 1, 2)) { ... }
@@ -34,6 +34,7 @@ public final class CpuBackend implements Backend {
     private static final long MAX_CACHED_BYTES = Runtime.getRuntime().maxMemory() / 4;
 
     private final Gemm gemm;
+    private final boolean splitLoops;
     private final BufferPool pool = new BufferPool(MAX_CACHED_BYTES);
     private volatile boolean closed;
 
@@ -45,6 +46,30 @@ public final class CpuBackend implements Backend {
     /** A CPU backend with the given GEMM provider (benchmarks and tests compare providers). */
     public CpuBackend(Gemm gemm) {
         this.gemm = gemm;
+        this.splitLoops = splitLoops(gemm);
+    }
+
+    /**
+     * Whether elementwise loops are split across cores: not when native BLAS runs the GEMMs, because its own
+     * threads already use every core between our loops, and a ForkJoin worker competing with them was
+     * measured slower (784-256-256-10 at batch 256: epoch 0.82-0.89 s unsplit against 0.86-0.98 s split,
+     * three interleaved runs; equal at batch 128; docs/benchmarks.md). {@code -Dmyelin.cpu.split=always|never}
+     * overrides the default {@code auto}.
+     */
+    private static boolean splitLoops(Gemm gemm) {
+        String mode = System.getProperty("myelin.cpu.split", "auto");
+        return switch (mode) {
+            case "always" -> true;
+            case "never" -> false;
+            case "auto" -> !gemm.name().equals("native");
+            default -> throw new IllegalArgumentException("-Dmyelin.cpu.split must be auto, always or never, got '"
+                    + mode + "'");
+        };
+    }
+
+    /** True when a loop of this much work runs on the calling thread. */
+    private boolean inline(long work) {
+        return !splitLoops || Parallel.inline(work);
     }
 
     /** The backing array of a CPU tensor, for package code and callers that need raw access on CPU. */
@@ -71,7 +96,8 @@ public final class CpuBackend implements Backend {
     public String description() {
         String why = gemm.name().equals("native") ? null : GemmProviders.nativeUnavailableReason();
         return Parallel.cores() + " cores, Java " + Runtime.version().feature() + ", gemm=" + gemm.name() + " ("
-                + gemm.description() + ")" + (why == null ? "" : "; native BLAS unavailable: " + why.split(";")[0]);
+                + gemm.description() + "), loops " + (splitLoops ? "split across cores" : "on 1 thread")
+                + (why == null ? "" : "; native BLAS unavailable: " + why.split(";")[0]);
     }
 
     // ---------------------------------------------------------------- memory
@@ -131,7 +157,7 @@ public final class CpuBackend implements Backend {
         float[] xs = data(x);
         float[] ys = data(out);
         int n = x.size();
-        if (Parallel.inline(n)) {
+        if (inline(n)) {
             ElementwiseKernels.unary(op, a, b, xs, ys, 0, n);
         } else {
             Parallel.forRanges(n, n, (lo, hi) -> ElementwiseKernels.unary(op, a, b, xs, ys, lo, hi));
@@ -147,7 +173,7 @@ public final class CpuBackend implements Backend {
         int rows = x.rows();
         int cols = x.cols();
         int n = x.size();
-        boolean inline = Parallel.inline(n);
+        boolean inline = inline(n);
         if (mode == Checks.Broadcast.FULL) {
             if (inline) {
                 ElementwiseKernels.binary(op, xs, ys, 0, os, 0, n);
@@ -175,7 +201,7 @@ public final class CpuBackend implements Backend {
         float[] xs = data(x);
         float[] os = data(out);
         int n = x.size();
-        boolean inline = Parallel.inline(n);
+        boolean inline = inline(n);
         if (axis == 1) {
             if (inline) {
                 ReduceKernels.rows(op, xs, cols, os, 0, rows);
@@ -197,7 +223,7 @@ public final class CpuBackend implements Backend {
         float[] xs = data(x);
         float[] ys = data(y);
         int n = x.size();
-        if (Parallel.inline(n)) {
+        if (inline(n)) {
             ActivationKernels.forward(act, p, xs, ys, 0, n);
         } else {
             Parallel.forRanges(n, n, (lo, hi) -> ActivationKernels.forward(act, p, xs, ys, lo, hi));
@@ -212,7 +238,7 @@ public final class CpuBackend implements Backend {
         float[] dys = data(dy);
         float[] dxs = data(dx);
         int n = x.size();
-        if (Parallel.inline(n)) {
+        if (inline(n)) {
             ActivationKernels.backward(act, p, xs, ys, dys, dxs, 0, n);
         } else {
             Parallel.forRanges(n, n, (lo, hi) -> ActivationKernels.backward(act, p, xs, ys, dys, dxs, lo, hi));
@@ -227,7 +253,7 @@ public final class CpuBackend implements Backend {
         float[] ys = data(y);
         int rows = x.rows();
         int cols = x.cols();
-        if (Parallel.inline(x.size())) {
+        if (inline(x.size())) {
             PreluKernels.forward(xs, as, ys, cols, 0, rows);
         } else {
             Parallel.forRanges(rows, x.size(), (lo, hi) -> PreluKernels.forward(xs, as, ys, cols, lo, hi));
@@ -244,7 +270,7 @@ public final class CpuBackend implements Backend {
         float[] das = data(dalpha);
         int rows = x.rows();
         int cols = x.cols();
-        if (Parallel.inline(x.size())) {
+        if (inline(x.size())) {
             PreluKernels.backward(xs, as, dys, dxs, das, accumulate, rows, cols, 0, cols);
         } else {
             Parallel.forRanges(cols, x.size(),
@@ -259,7 +285,7 @@ public final class CpuBackend implements Backend {
         float[] ys = data(y);
         int rows = x.rows();
         int k = x.cols();
-        if (Parallel.inline(x.size())) {
+        if (inline(x.size())) {
             SoftmaxKernels.softmax(xs, ys, k, 0, rows);
         } else {
             Parallel.forRanges(rows, x.size(), (lo, hi) -> SoftmaxKernels.softmax(xs, ys, k, lo, hi));
@@ -280,7 +306,7 @@ public final class CpuBackend implements Backend {
         float[] out = data(loss);
         int rows = logits.rows();
         int k = logits.cols();
-        if (Parallel.inline(logits.size())) {
+        if (inline(logits.size())) {
             SoftmaxKernels.crossEntropy(xs, ls, sparse, ps, out, k, 0, rows);
         } else {
             Parallel.forRanges(rows, logits.size(),
@@ -299,7 +325,7 @@ public final class CpuBackend implements Backend {
         float[] ds = data(dlogits);
         int rows = probs.rows();
         int k = probs.cols();
-        if (Parallel.inline(probs.size())) {
+        if (inline(probs.size())) {
             SoftmaxKernels.crossEntropyBackward(ps, ls, sparse, scale, ds, k, 0, rows);
         } else {
             Parallel.forRanges(rows, probs.size(),
@@ -329,7 +355,7 @@ public final class CpuBackend implements Backend {
         Checks.dropoutMask(keep);
         float[] ms = data(mask);
         int n = mask.size();
-        if (Parallel.inline(n)) {
+        if (inline(n)) {
             Philox.dropoutMask(seed, stream, step, keep, ms, 0, n);
         } else {
             // Split on whole Philox blocks of 4 elements, so every range starts at a block boundary.
@@ -360,7 +386,7 @@ public final class CpuBackend implements Backend {
         float[] ys = data(y);
         float[] ms = data(mean);
         float[] is = data(invStd);
-        if (Parallel.inline(x.size())) {
+        if (inline(x.size())) {
             BatchNormKernels.train(xs, n, c, gs, bs, eps, momentum, unbiasedRunningVar, rm, rv, ys, ms, is, 0, c);
         } else {
             Parallel.forRanges(c, x.size(), (lo, hi) ->
@@ -384,7 +410,7 @@ public final class CpuBackend implements Backend {
         float[] rm = data(runningMean);
         float[] ys = data(y);
         int rows = x.rows();
-        if (Parallel.inline(x.size())) {
+        if (inline(x.size())) {
             BatchNormKernels.infer(xs, c, gs, bs, rm, scale, ys, 0, rows);
         } else {
             Parallel.forRanges(rows, x.size(), (lo, hi) -> BatchNormKernels.infer(xs, c, gs, bs, rm, scale, ys, lo, hi));
@@ -405,7 +431,7 @@ public final class CpuBackend implements Backend {
         float[] dxs = data(dx);
         float[] dgs = data(dgamma);
         float[] dbs = data(dbeta);
-        if (Parallel.inline(x.size())) {
+        if (inline(x.size())) {
             BatchNormKernels.backward(xs, n, c, gs, ms, is, dys, dxs, dgs, dbs, accumulate, 0, c);
         } else {
             Parallel.forRanges(c, x.size(), (lo, hi) ->
@@ -424,7 +450,7 @@ public final class CpuBackend implements Backend {
         float[] a = states >= 1 ? data(s1) : null;
         float[] b = states >= 2 ? data(s2) : null;
         int n = w.size();
-        if (Parallel.inline(n)) {
+        if (inline(n)) {
             OptimizerKernels.update(u, ws, gs, a, b, 0, n);
         } else {
             Parallel.forRanges(n, n, (lo, hi) -> OptimizerKernels.update(u, ws, gs, a, b, lo, hi));

@@ -166,4 +166,42 @@ class CpuBackendTest {
         assertEquals("cpu", new CpuBackendProvider().name());
         assertEquals(0, new CpuBackendProvider().priority());
     }
+
+    /** Native BLAS runs its own threads on every core, so our loops stay on the caller's thread then. */
+    @Test
+    void loopsAreSplitOnlyWhenTheGemmDoesNotUseEveryCore() {
+        Gemm java = new PureJavaGemm();
+        Gemm nativeNamed = new Gemm() {
+            public String name() {
+                return "native";
+            }
+
+            public String description() {
+                return "stand-in";
+            }
+
+            public void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, float[] b,
+                              float beta, float[] c) {
+                java.sgemm(ta, tb, m, n, k, alpha, a, b, beta, c);
+            }
+        };
+        assertTrue(new CpuBackend(java).description().contains("loops split across cores"));
+        assertTrue(new CpuBackend(nativeNamed).description().contains("loops on 1 thread"));
+        String old = System.getProperty("myelin.cpu.split");
+        try {
+            System.setProperty("myelin.cpu.split", "always");
+            assertTrue(new CpuBackend(nativeNamed).description().contains("loops split across cores"));
+            System.setProperty("myelin.cpu.split", "never");
+            assertTrue(new CpuBackend(java).description().contains("loops on 1 thread"));
+            System.setProperty("myelin.cpu.split", "sometimes");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CpuBackend(java));
+            assertTrue(e.getMessage().contains("myelin.cpu.split"), e.getMessage());
+        } finally {
+            if (old == null) {
+                System.clearProperty("myelin.cpu.split");
+            } else {
+                System.setProperty("myelin.cpu.split", old);
+            }
+        }
+    }
 }
