@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.myelin.io.AtomicFiles;
 import io.myelin.io.Checkpoints;
-import io.myelin.io.ModelFiles;
-import io.myelin.io.SafeTensors;
-import io.myelin.io.SafeTensorsFile;
 import io.myelin.nn.Layer;
 import io.myelin.train.History;
 import io.myelin.train.ModelSpec;
@@ -56,8 +53,7 @@ final class RunOutputs {
             if (resumable) {
                 files.putAll(Checkpoints.files(net, dir));
             } else {
-                files.put(dir.resolve(Checkpoints.WEIGHTS), SafeTensors.content(new SafeTensorsFile(
-                        ModelFiles.exportTensors(net), Map.of("format", "pt", "producer", "myelin"))));
+                files.put(dir.resolve(Checkpoints.WEIGHTS), Checkpoints.weights(net));
             }
             byte[] metricsJson = JSON.writeValueAsBytes(metrics);
             files.put(dir.resolve("metrics.json"), out -> out.write(metricsJson));

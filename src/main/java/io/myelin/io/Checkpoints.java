@@ -50,6 +50,14 @@ public final class Checkpoints {
         }
     }
 
+    /** The metadata of every weights file Myelin writes (PyTorch's safetensors convention plus the producer). */
+    private static final Map<String, String> WEIGHTS_METADATA = Map.of("format", "pt", "producer", "myelin");
+
+    /** A weights file of the model's current tensors, without optimizer or training state. */
+    public static AtomicFiles.Content weights(Sequential model) {
+        return SafeTensors.content(new SafeTensorsFile(ModelFiles.exportTensors(model), WEIGHTS_METADATA));
+    }
+
     /** The checkpoint's three files by path, for writing together with other files of a run. */
     public static Map<Path, AtomicFiles.Content> files(Sequential model, Path dir) {
         ResumeState state = model.resumeState();
@@ -63,7 +71,8 @@ public final class Checkpoints {
             throw new IllegalStateException("cannot encode the training state: " + e.getOriginalMessage(), e);
         }
         String epoch = String.valueOf(state.epochsCompleted());
-        Map<String, String> weightsMeta = Map.of("format", "pt", "producer", "myelin", EPOCH, epoch);
+        Map<String, String> weightsMeta = new LinkedHashMap<>(WEIGHTS_METADATA);
+        weightsMeta.put(EPOCH, epoch);
         SafeTensorsFile optimizer = OptimizerFiles.export(model);
         Map<String, String> optimizerMeta = new LinkedHashMap<>(optimizer.metadata());
         optimizerMeta.put(EPOCH, epoch);

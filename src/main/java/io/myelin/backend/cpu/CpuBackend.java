@@ -21,8 +21,9 @@ import java.util.Arrays;
  * labels and gather indices itself, and delegates to the op-family kernels ({@code *Kernels}); semantics
  * are those of the {@link Backend} javadoc.
  *
- * <p>Threading: a loop touching at least {@link Parallel#GRAIN} elements is split across cores; a smaller
- * one runs inline through a direct call, so small ops create no lambdas or tasks (the
+ * <p>Threading: when the GEMM provider does not run threads of its own (see {@code splitLoops}), a loop
+ * touching at least {@link Parallel#GRAIN} elements is split across cores; a smaller one runs inline through
+ * a direct call, so small ops create no lambdas or tasks (the
  * {@code if (inline(..))} in every op is that fast path).
  *
  * <pre>{@code
