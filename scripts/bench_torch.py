@@ -66,6 +66,9 @@ def parse_args(argv):
     p.add_argument("--classes", type=int, default=10)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--threads", type=int, default=1, help="torch.set_num_threads (default 1)")
+    p.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
+                   help="cuda: train on the GPU (data and model on device 0); each timed step is bracketed by "
+                        "torch.cuda.synchronize(), as `myelin bench` synchronizes a device backend")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--malloc-defaults", action="store_true",
                    help="keep glibc's dynamic malloc thresholds (see pin_malloc_thresholds)")
@@ -140,9 +143,11 @@ def peak_rss_mib():
     return None
 
 
-def train(model, x, y, batch, epochs, first_timed, count):
+def train(model, x, y, batch, epochs, first_timed, count, cuda=False):
     """Runs `epochs` shuffled epochs; returns (epoch seconds, step ms of steps [first_timed, first_timed+count),
-    last epoch's mean loss). Stops after the last timed step's epoch, as Myelin's fit does."""
+    last epoch's mean loss). Stops after the last timed step's epoch, as Myelin's fit does. On CUDA the loss and
+    accuracy accumulate on the device (no host read per step, as in Myelin's fit) and every step is bracketed
+    by a device synchronization."""
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
     g = torch.Generator().manual_seed(1_000_003)
@@ -153,7 +158,13 @@ def train(model, x, y, batch, epochs, first_timed, count):
         t0 = time.perf_counter()
         order = torch.randperm(n, generator=g)
         loss_sum, correct = 0.0, 0
+        if cuda:
+            order = order.to(x.device)
+            loss_sum = torch.zeros((), device=x.device)
+            correct = torch.zeros((), dtype=torch.int64, device=x.device)
         for start in range(0, n, batch):
+            if cuda:
+                torch.cuda.synchronize()
             ts = time.perf_counter()
             idx = order[start:start + batch]
             xb, yb = x[idx], y[idx]
@@ -162,13 +173,18 @@ def train(model, x, y, batch, epochs, first_timed, count):
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
-            loss_sum += loss.item() * idx.shape[0]
-            correct += (out.argmax(1) == yb).sum().item()
+            if cuda:
+                loss_sum += loss.detach() * idx.shape[0]
+                correct += (out.argmax(1) == yb).sum()
+                torch.cuda.synchronize()
+            else:
+                loss_sum += loss.item() * idx.shape[0]
+                correct += (out.argmax(1) == yb).sum().item()
             if first_timed <= step < first_timed + count:
                 step_ms.append((time.perf_counter() - ts) * 1e3)
             step += 1
         epoch_seconds.append(time.perf_counter() - t0)
-        last_loss = loss_sum / n
+        last_loss = float(loss_sum) / n
         if step >= first_timed + count:
             break
     return epoch_seconds, step_ms, last_loss
@@ -195,25 +211,38 @@ def main(argv):
         x, y = synthetic(rows, a.features, a.classes, a.seed)
         xte = yte = None
         classes = a.classes
+    cuda = a.device == "cuda"
+    if cuda:
+        if not torch.cuda.is_available():
+            fail("--device cuda: torch sees no CUDA device")
+        x, y = x.cuda(), y.cuda()
+        xte = xte.cuda() if xte is not None else None
+        yte = yte.cuda() if yte is not None else None
     model = build(x.shape[1], a.hidden, classes)
+    if cuda:
+        model = model.cuda()
     n = x.shape[0]
     batch = min(a.batch_size, n)
     steps_per_epoch = (n + batch - 1) // batch
     if a.steps is not None:
         total = a.warmup_steps + a.steps
         epochs = (total + steps_per_epoch - 1) // steps_per_epoch
-        epoch_seconds, step_ms, loss = train(model, x, y, batch, epochs, a.warmup_steps, a.steps)
+        epoch_seconds, step_ms, loss = train(model, x, y, batch, epochs, a.warmup_steps, a.steps, cuda)
         epoch_seconds, test_acc = [], None
     else:
-        epoch_seconds, step_ms, loss = train(model, x, y, batch, a.epochs + 1, steps_per_epoch, a.epochs * steps_per_epoch)
+        epoch_seconds, step_ms, loss = train(model, x, y, batch, a.epochs + 1, steps_per_epoch, a.epochs * steps_per_epoch,
+                                             cuda)
         epoch_seconds = epoch_seconds[1:]
         test_acc = accuracy(model, xte, yte) if xte is not None else None
     rnd = lambda v: None if v is None else round(v, 6)
     result = {
         "system": "pytorch",
-        "backend": "cpu",
-        "backend_detail": "torch.set_num_threads(%d), OPENBLAS_NUM_THREADS=%s, BLAS_INFO=%s, %s" % (
-            torch.get_num_threads(), os.environ.get("OPENBLAS_NUM_THREADS", "unset"), blas_info(), malloc),
+        "backend": a.device,
+        "backend_detail": ("%s, CUDA %s, cuDNN %s" % (torch.cuda.get_device_name(0), torch.version.cuda,
+                                                      torch.backends.cudnn.version()) if cuda else
+                           "torch.set_num_threads(%d), OPENBLAS_NUM_THREADS=%s, BLAS_INFO=%s, %s" % (
+                               torch.get_num_threads(), os.environ.get("OPENBLAS_NUM_THREADS", "unset"), blas_info(),
+                               malloc)),
         "runtime": "Python %s, torch %s" % (platform.python_version(), torch.__version__),
         "data": a.data,
         "model": "-".join(str(w) for w in [x.shape[1]] + a.hidden + [classes]),
@@ -233,7 +262,7 @@ def main(argv):
     if a.format == "json":
         print(json.dumps(result, separators=(",", ":")))
     else:
-        print("bench: pytorch cpu | %s | %s (%d params) | batch %d | %s" % (
+        print("bench: pytorch " + a.device + " | %s | %s (%d params) | batch %d | %s" % (
             result["data"], result["model"], result["params"], batch, result["runtime"]))
         for i, s in enumerate(epoch_seconds):
             print("epoch %d: %.3f s" % (i + 1, s))
