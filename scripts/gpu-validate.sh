@@ -64,8 +64,11 @@ echo "[gpu-validate] linking a Java runtime"
 # jdeps also names java.desktop and java.sql, reached only through optional paths of Jackson and EJML that the
 # tests and the benchmark never take; the rest is what JUnit and JCuda load reflectively.
 modules=java.base,java.logging,java.management,jdk.management,jdk.unsupported,jdk.incubator.vector
-jlink --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=2 --output "$out/jre" \
-  2>&1 | grep -v 'incubator modules' || true
+if ! jlink --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=2 --output "$out/jre" \
+    > "$tmp/jlink.log" 2>&1; then
+  cat "$tmp/jlink.log" >&2
+  exit 1
+fi
 find "$out/jre" -name '*.so' -exec strip --strip-unneeded {} +
 
 cat > "$out/run.sh" <<'RUN'
