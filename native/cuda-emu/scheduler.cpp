@@ -76,8 +76,9 @@ struct BlockRun {
     Fiber* current = nullptr;
 };
 
-BlockRun g_run;
-FiberPool g_pool;
+// Never destroyed: at process exit static destructors run while the emulator thread may still be in a kernel.
+BlockRun& g_run = *new BlockRun();
+FiberPool& g_pool = *new FiberPool();
 
 std::string coordText(const uint3& c) {
     return "(" + std::to_string(c.x) + "," + std::to_string(c.y) + "," + std::to_string(c.z) + ")";
