@@ -192,7 +192,10 @@ void releaseWarp(int warp, int first) {
         if (!(f.mask >> l & 1u)) continue;
         const int t = w0 + l;
         const Slot& s = b.slot[t];
-        if (s.state == AT_WARP && s.line == f.line && std::strcmp(s.file, f.file) == 0 && s.mask == f.mask) continue;
+        if (s.state == AT_WARP && s.line == f.line && s.mask == f.mask &&
+            (s.file == f.file || std::strcmp(s.file, f.file) == 0)) {
+            continue;
+        }
         fail(first, std::string(warpOpName(f.kind)) + " at " + site(f.file, f.line) + " with mask 0x" +
                         [&] {
                             char buf[16];
@@ -262,7 +265,7 @@ void resolve() {
             continue;
         }
         const Slot& f = b.slot[first];
-        if (s.line != f.line || std::strcmp(s.file, f.file) != 0) {
+        if (s.line != f.line || (s.file != f.file && std::strcmp(s.file, f.file) != 0)) {
             fail(t, "__syncthreads at " + site(s.file, s.line) + " while thread " + coordText(b.coords[first]) +
                         " waits at __syncthreads at " + site(f.file, f.line) + " (divergent barrier)");
             return;
@@ -516,22 +519,22 @@ extern "C" uint64_t emu_warp_op(const char* file, int line, unsigned mask, int k
     const int t = currentThread();
     const int warp = t / 32, lane = t % 32;
     const int lanes = lanesOf(warp);
-    const std::string op = std::string(warpOpName(kind)) + " at " + site(file, line);
+    auto op = [&] { return std::string(warpOpName(kind)) + " at " + site(file, line); };
     if (width <= 0 || width > 32 || (width & (width - 1)) != 0) {
-        fail(t, op + ": width " + std::to_string(width) + " is not a power of 2 in [1, 32]");
+        fail(t, op() + ": width " + std::to_string(width) + " is not a power of 2 in [1, 32]");
     } else if (!(mask >> lane & 1u)) {
-        fail(t, op + ": the calling lane " + std::to_string(lane) + " is not in the mask");
+        fail(t, op() + ": the calling lane " + std::to_string(lane) + " is not in the mask");
     } else if (lanes < 32 && (mask >> lanes) != 0) {
         char buf[16];
         std::snprintf(buf, sizeof buf, "%08x", mask);
-        fail(t, op + " with mask 0x" + buf + ": the warp has only " + std::to_string(lanes) +
+        fail(t, op() + " with mask 0x" + buf + ": the warp has only " + std::to_string(lanes) +
                     " lanes (the block has " + std::to_string(b.n) + " threads)");
-    } else {
+    } else if (b.live < b.n) {  // some thread of the block has exited: none of the mask's lanes may have
         for (int l = 0; l < lanes; l++) {
             if ((mask >> l & 1u) && b.slot[warp * 32 + l].state == EXITED) {
                 char buf[16];
                 std::snprintf(buf, sizeof buf, "%08x", mask);
-                fail(t, op + " with mask 0x" + buf + ": lane " + std::to_string(l) + " (thread " +
+                fail(t, op() + " with mask 0x" + buf + ": lane " + std::to_string(l) + " (thread " +
                             coordText(b.coords[warp * 32 + l]) + ") has exited");
                 break;
             }

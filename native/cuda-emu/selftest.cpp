@@ -86,7 +86,7 @@ void open() {
     expectCode(cuCtxSetCurrent(g_ctx), CUDA_SUCCESS, "cuCtxSetCurrent");
     static const char image[] =
         "// Myelin CUDA emulator image of the self-test kernels\n"
-        "planted_divergent_barrier\nplanted_shuffle_after_exit\nplanted_partial_warp_shuffle\n"
+        "planted_divergent_barrier\nplanted_shuffle_after_exit\nplanted_diverged_shuffle\nplanted_partial_warp_shuffle\n"
         "planted_missing_barrier\nplanted_uninitialised_shared\nplanted_out_of_bounds\n"
         "copy_f32\nadd_one_f32\nblock_sum_f32\n";
     expectCode(cuModuleLoadData(&g_module, image), CUDA_SUCCESS, "cuModuleLoadData");
@@ -129,7 +129,7 @@ void divergentSyncthreads() {
     CUdeviceptr out = alloc(256);
     expectCode(launch(fn("planted_divergent_barrier"), 1, 256, {&out}), CUDA_SUCCESS, "cuLaunchKernel");
     expectCode(cuCtxSynchronize(), CUDA_ERROR_LAUNCH_FAILED, "cuCtxSynchronize after the divergent barrier");
-    expectLog({"kernel planted_divergent_barrier block (0,0,0) thread (", "__syncthreads at native/cuda-emu/selftest_kernels.cu:10",
+    expectLog({"kernel planted_divergent_barrier block (0,0,0) thread (", "__syncthreads at native/cuda-emu/selftest_kernels.cu:11",
                "reached by 100 of 256 threads", "divergent barrier"});
     CUdeviceptr p;
     expectCode(cuMemAlloc_v2(&p, 1024), CUDA_ERROR_LAUNCH_FAILED, "cuMemAlloc_v2 after the fault (sticky)");
@@ -141,7 +141,16 @@ void shuffleAfterExit() {
     expectCode(launch(fn("planted_shuffle_after_exit"), 1, 64, {&out}), CUDA_SUCCESS, "cuLaunchKernel");
     expectCode(cuCtxSynchronize(), CUDA_ERROR_LAUNCH_FAILED, "cuCtxSynchronize after the shuffle");
     expectLog({"kernel planted_shuffle_after_exit block (0,0,0) thread (",
-               "__shfl_xor_sync at native/cuda-emu/selftest_kernels.cu:18 with mask 0xffffffff", "has exited"});
+               "__shfl_xor_sync at native/cuda-emu/selftest_kernels.cu:19 with mask 0xffffffff", "has exited"});
+}
+
+void divergedShuffle() {
+    open();
+    CUdeviceptr out = alloc(32);
+    expectCode(launch(fn("planted_diverged_shuffle"), 1, 32, {&out}), CUDA_SUCCESS, "cuLaunchKernel");
+    expectCode(cuCtxSynchronize(), CUDA_ERROR_LAUNCH_FAILED, "cuCtxSynchronize after the diverged shuffles");
+    expectLog({"kernel planted_diverged_shuffle block (0,0,0) thread (",
+               "waits at __shfl_xor_sync at native/cuda-emu/selftest_kernels.cu:", "(diverged)"});
 }
 
 void partialWarpShuffle() {
@@ -149,7 +158,7 @@ void partialWarpShuffle() {
     CUdeviceptr out = alloc(64);
     expectCode(launch(fn("planted_partial_warp_shuffle"), 1, 48, {&out}), CUDA_SUCCESS, "cuLaunchKernel");
     expectCode(cuCtxSynchronize(), CUDA_ERROR_LAUNCH_FAILED, "cuCtxSynchronize after the shuffle");
-    expectLog({"kernel planted_partial_warp_shuffle block (0,0,0) thread (", "__shfl_down_sync at native/cuda-emu/selftest_kernels.cu:23",
+    expectLog({"kernel planted_partial_warp_shuffle block (0,0,0) thread (", "__shfl_down_sync at native/cuda-emu/selftest_kernels.cu:35",
                "the warp has only 16 lanes"});
 }
 
@@ -376,6 +385,7 @@ struct Case {
 const Case kCases[] = {
     {"divergent-syncthreads", divergentSyncthreads},
     {"shuffle-after-exit", shuffleAfterExit},
+    {"diverged-shuffle", divergedShuffle},
     {"partial-warp-shuffle", partialWarpShuffle},
     {"freed-pointer", freedPointer},
     {"host-pointer", hostPointer},
