@@ -85,6 +85,6 @@ mv "$out/libcuda.so.1.tmp" "$out/libcuda.so.1"
   -Wl,--no-as-needed "$out/libcuda.so.1" -ldl
 mv "$out/libcublas.so.13.tmp" "$out/libcublas.so.13"
 "$cxx" -o "$out/cuda-emu-selftest.tmp" "$obj/selftest.o" "$obj/module_selftest.o" "$out/libcuda.so.1" \
-  -Wl,-rpath,'$ORIGIN' -lpthread
+  -Wl,-rpath,'$ORIGIN' -lpthread -ldl
 mv "$out/cuda-emu-selftest.tmp" "$out/cuda-emu-selftest"
 echo "[myelin] CUDA emulator built in $out ($(( $(date +%s) - start )) s)"
