@@ -441,24 +441,21 @@ void appendCoord(char*& p, const uint3& c) {
     *p++ = ')';
 }
 
-void onFault(int sig, siginfo_t* info, void* uc) {
-    if (!g_now.active || !pthread_equal(pthread_self(), g_runner)) {
-        // not a kernel's fault (inside a JVM, the JVM's own handler expects most SIGSEGVs): pass it on
-        const struct sigaction& prev = sig == SIGSEGV ? g_previousSegv : g_previousBus;
-        if (prev.sa_flags & SA_SIGINFO) {
-            if (prev.sa_sigaction != nullptr) {
-                prev.sa_sigaction(sig, info, uc);
-                return;
-            }
-        } else if (prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN && prev.sa_handler != nullptr) {
-            prev.sa_handler(sig);
-            return;
-        }
-        signal(sig, SIG_DFL);
-        raise(sig);
-        return;
+/** Passes a signal to the handler installed before ours (inside a JVM: the JVM's); false when there was none. */
+bool chain(int sig, siginfo_t* info, void* uc) {
+    const struct sigaction& prev = sig == SIGSEGV ? g_previousSegv : g_previousBus;
+    if (prev.sa_flags & SA_SIGINFO) {
+        if (prev.sa_sigaction == nullptr) return false;
+        prev.sa_sigaction(sig, info, uc);
+        return true;
     }
-    {
+    if (prev.sa_handler == SIG_DFL || prev.sa_handler == SIG_IGN || prev.sa_handler == nullptr) return false;
+    prev.sa_handler(sig);
+    return true;
+}
+
+void onFault(int sig, siginfo_t* info, void* uc) {
+    if (g_now.active && pthread_equal(pthread_self(), g_runner)) {
         char buf[512];
         char* p = buf;
         const char* end = buf + 300;
@@ -474,6 +471,9 @@ void onFault(int sig, siginfo_t* info, void* uc) {
         *p = '\0';
         writeAll(buf);
     }
+    // Not a kernel's fault (inside a JVM, the JVM's own handler expects most SIGSEGVs), or after the line above
+    // (the JVM then writes its crash report): the previous handler decides; without one the default ends us.
+    if (chain(sig, info, uc)) return;
     signal(sig, SIG_DFL);
     raise(sig);
 }
