@@ -71,14 +71,14 @@ for cu in "$root"/kernels/*.cu; do
 done
 bash "$here/gen-module.sh" "$here/selftest_kernels.cu" selftest "native/cuda-emu/selftest_kernels.cu" > "$gen/module_selftest.cpp"
 compile "$obj/module_selftest.o" "$here/selftest_kernels.cu" "${kflags[@]}" "$gen/module_selftest.cpp"
-for s in driver scheduler fiber selftest; do
+for s in driver_state driver_device driver_streams driver_memory driver_modules scheduler fiber selftest; do
   compile "$obj/$s.o" "$here/$s.cpp" "${common[@]}" "$here/$s.cpp"
 done
 finish
-bash "$here/gen-stubs.sh" "$here/driver_symbols.txt" "$obj/driver.o" > "$gen/stubs.cpp"
+bash "$here/gen-stubs.sh" "$here/driver_symbols.txt" "$obj"/driver_*.o > "$gen/stubs.cpp"
 "$cxx" "${common[@]}" -c -o "$obj/stubs.o" "$gen/stubs.cpp"
 "$cxx" -shared -o "$out/libcuda.so.1.tmp" -Wl,-soname,libcuda.so.1 -Wl,-z,noexecstack \
-  "$obj/driver.o" "$obj/scheduler.o" "$obj/fiber.o" "$obj/stubs.o" "${modules[@]}" -lpthread
+  "$obj"/driver_*.o "$obj/scheduler.o" "$obj/fiber.o" "$obj/stubs.o" "${modules[@]}" -lpthread
 mv "$out/libcuda.so.1.tmp" "$out/libcuda.so.1"
 "$cxx" "${common[@]}" -shared -o "$out/libcublas.so.13.tmp" -Wl,-soname,libcublas.so.13 \
   -Wl,--version-script="$here/libcublas.so.13.map" -Wl,-z,noexecstack "$here/cublas.cpp" \
