@@ -65,8 +65,10 @@ for cu in "$root"/kernels/*.cu; do
   fi
   compile "$obj/module_$m.o" "$cu" "${kflags[@]}" "$gen/module_$m.cpp"
   modules+=("$obj/module_$m.o")
+  # A header line, each kernel name NUL-terminated (as a fatbin holds them), one more NUL at the end.
   { echo "// Myelin CUDA emulator image of kernels/$m.cu (not a fatbin: only the emulator loads it)"
-    grep -o 'extern "C" __global__ void [A-Za-z_][A-Za-z_0-9]*(' "$cu" | sed 's/.* void \(.*\)(/\1/'
+    grep -o 'extern "C" __global__ void [A-Za-z_][A-Za-z_0-9]*(' "$cu" | sed 's/.* void \(.*\)(/\1/' | tr '\n' '\0'
+    printf '\0'
   } > "$out/images/io/myelin/backend/cuda/$m.fatbin"
 done
 bash "$here/gen-module.sh" "$here/selftest_kernels.cu" selftest "native/cuda-emu/selftest_kernels.cu" > "$gen/module_selftest.cpp"

@@ -30,8 +30,13 @@ std::size_t imageSize(const unsigned char* p) {
         return shoff + (uint64_t)shentsize * shnum;
     }
     const char* text = reinterpret_cast<const char*>(p);
+    if (std::strncmp(text, kEmuImageHeader, std::strlen(kEmuImageHeader)) == 0) {
+        // a header line, then each kernel name NUL-terminated (as in a fatbin), then one more NUL
+        std::size_t n = 0;
+        while (!(text[n] == '\0' && text[n + 1] == '\0')) n++;
+        return n + 1;
+    }
     const std::size_t n = std::strlen(text);
-    if (std::strncmp(text, kEmuImageHeader, std::strlen(kEmuImageHeader)) == 0) return n;
     if (std::strstr(text, ".version") != nullptr && std::strstr(text, ".target") != nullptr) return n;  // PTX
     return 0;
 }

@@ -85,11 +85,12 @@ void open() {
     expectCode(cuDeviceGet(&dev, 0), CUDA_SUCCESS, "cuDeviceGet");
     expectCode(cuDevicePrimaryCtxRetain(&g_ctx, dev), CUDA_SUCCESS, "cuDevicePrimaryCtxRetain");
     expectCode(cuCtxSetCurrent(g_ctx), CUDA_SUCCESS, "cuCtxSetCurrent");
-    static const char image[] =
+    static const char image[] =  // the emulator image format: a header line, NUL-terminated names, a final NUL
         "// Myelin CUDA emulator image of the self-test kernels\n"
-        "planted_divergent_barrier\nplanted_shuffle_after_exit\nplanted_diverged_shuffle\nplanted_partial_warp_shuffle\n"
-        "planted_missing_barrier\nplanted_uninitialised_shared\nplanted_out_of_bounds\n"
-        "copy_f32\nadd_one_f32\nblock_sum_f32\n";
+        "planted_divergent_barrier\0planted_shuffle_after_exit\0planted_diverged_shuffle\0"
+        "planted_partial_warp_shuffle\0planted_missing_barrier\0planted_uninitialised_shared\0"
+        "planted_out_of_bounds\0copy_f32\0add_one_f32\0"
+        "block_sum_f32\0";
     expectCode(cuModuleLoadData(&g_module, image), CUDA_SUCCESS, "cuModuleLoadData");
 }
 
