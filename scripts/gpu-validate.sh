@@ -62,8 +62,8 @@ mvn -B -q --no-transfer-progress -Dstyle.color=never dependency:copy \
 
 echo "[gpu-validate] linking a Java runtime"
 # jdeps also names java.desktop and java.sql, reached only through optional paths of Jackson and EJML that the
-# tests and the benchmark never take; the rest is what JUnit and JCuda load reflectively.
-modules=java.base,java.logging,java.management,jdk.management,jdk.unsupported,jdk.incubator.vector
+# tests and the benchmark never take; the rest is what JUnit (java.xml for its reports) and JCuda load reflectively.
+modules=java.base,java.xml,java.logging,java.management,jdk.management,jdk.unsupported,jdk.incubator.vector
 if ! jlink --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=2 --output "$out/jre" \
     > "$tmp/jlink.log" 2>&1; then
   cat "$tmp/jlink.log" >&2
