@@ -5,6 +5,9 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 
+import javax.imageio.ImageIO;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -56,6 +59,9 @@ final class TrainingCurves {
             XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).title(title)
                     .xAxisTitle("epoch").yAxisTitle(title).build();
             chart.getStyler().setLegendVisible(keys.size() > 1);
+            if (keys.equals(List.of("lr"))) {
+                chart.getStyler().setYAxisDecimalPattern("0.###E0");
+            }
             for (String key : keys) {
                 chart.addSeries(key, epochs, h.get(key).stream().mapToDouble(Double::doubleValue).toArray());
             }
@@ -64,13 +70,24 @@ final class TrainingCurves {
         return charts;
     }
 
-    /** The panels as one PNG: {@link #COLUMNS} per row (one when there is a single panel). */
+    /** The panels as one PNG: {@link #COLUMNS} per row (one when there is a single panel), a blank cell left over. */
     static byte[] png(History h) throws IOException {
         List<XYChart> charts = panels(h);
         int cols = Math.min(COLUMNS, charts.size());
         int rows = (charts.size() + cols - 1) / cols;
+        BufferedImage image = new BufferedImage(cols * PANEL_WIDTH, rows * PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setColor(charts.get(0).getStyler().getChartBackgroundColor());
+            g.fillRect(0, 0, image.getWidth(), image.getHeight());
+            for (int i = 0; i < charts.size(); i++) {
+                g.drawImage(BitmapEncoder.getBufferedImage(charts.get(i)), i % cols * PANEL_WIDTH, i / cols * PANEL_HEIGHT, null);
+            }
+        } finally {
+            g.dispose();
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        BitmapEncoder.saveBitmap(charts, rows, cols, out, BitmapEncoder.BitmapFormat.PNG);
+        ImageIO.write(image, "png", out);
         return out.toByteArray();
     }
 }
