@@ -34,7 +34,7 @@ final class LrFindChart {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("LR range test")
                 .xAxisTitle("learning rate (log scale)").yAxisTitle("loss").build();
         chart.getStyler().setXAxisLogarithmic(true);
-        chart.getStyler().setMarkerSize(4);
+        chart.getStyler().setMarkerSize(9);
         if (points.isEmpty()) {
             return chart;
         }
