@@ -25,6 +25,9 @@ import java.util.Map;
  * }</pre>
  */
 public final class Optimizer {
+    /** The optimizer types a spec may name. */
+    public static final List<String> TYPES = List.of("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw", "adamax");
+
     private OptimizerUpdate config;
     private final float baseLr;
     private float clipNorm;
@@ -79,9 +82,6 @@ public final class Optimizer {
     public static Optimizer adamax(float lr) {
         return new Optimizer(base(OptimizerKind.ADAMAX, lr));
     }
-
-    /** The optimizer types a spec may name. */
-    public static final List<String> TYPES = List.of("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw", "adamax");
 
     /**
      * From a spec: {@code {"type": "adam", "lr": 0.001, "beta1": .9, "beta2": .999, "eps": 1e-7}}; types sgd

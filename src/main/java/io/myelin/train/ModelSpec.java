@@ -78,7 +78,8 @@ public final class ModelSpec {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             throw new ConfigException(source + ": invalid JSON" + (at == null ? "" : " at line " + at.getLineNr()
-                    + ", column " + at.getColumnNr()) + ": " + e.getOriginalMessage());
+                    + ", column " + at.getColumnNr()) + ": "
+                    + e.getOriginalMessage().replaceAll(", from `[^`]*`", ""));  // no Java names in messages
         }
     }
 
@@ -143,7 +144,7 @@ public final class ModelSpec {
      * per column for CSV).
      */
     public String normalization() {
-        return (String) root.get("normalization");
+        return top().choice("normalization", null, normalizations(), "normalization");
     }
 
     /** Product of input_shape. */

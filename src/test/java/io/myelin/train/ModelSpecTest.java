@@ -138,6 +138,9 @@ class ModelSpecTest {
                 + "\"kernel_initializer\": \"zeros\", \"kernel_initializer_params\": \"x\"")), "layer 0 (dense): \"kernel_initializer_params\" must be a JSON object, got the string \"x\"");
         has(error(ISSUE_SPEC.replace("\"units\": 8,", "\"units\": 8, \"units\": 9,")), "Duplicate field 'units'");
         has(error(ISSUE_SPEC + " {}"), "s.json: invalid JSON", "trailing content after the spec");
+        has(error("[".repeat(5000) + "]".repeat(5000)), "s.json: invalid JSON", "nesting beyond the parser's limit");
+        has(error(ISSUE_SPEC.replace("\"units\": 8", "\"units\": " + "9".repeat(100_000))), "s.json: invalid JSON",
+                "a number beyond the parser's length limit");
     }
 
     @Test
@@ -159,5 +162,7 @@ class ModelSpecTest {
         assertEquals(null, ModelSpec.parse(ISSUE_SPEC, "s.json").normalization());
         assertEquals("z_score", ModelSpec.parse(ISSUE_SPEC.replace("\"loss\"", "\"normalization\": \"z_score\", \"loss\""),
                 "s.json").normalization());
+        assertEquals("z_score", ModelSpec.parse(ISSUE_SPEC.replace("\"loss\"", "\"normalization\": \"Z_Score\", \"loss\""),
+                "s.json").normalization(), "names are case-insensitive, and returned as the normalizer knows them");
     }
 }
