@@ -67,6 +67,10 @@ final class TrainingCurves {
             }
             charts.add(chart);
         });
+        if (charts.isEmpty()) {  // no epoch recorded: one empty loss panel
+            charts.add(new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).title("loss").xAxisTitle("epoch")
+                    .yAxisTitle("loss").build());
+        }
         return charts;
     }
 

@@ -57,5 +57,7 @@ class TrainingCurvesTest {
         BufferedImage one = ImageIO.read(new ByteArrayInputStream(TrainingCurves.png(lossOnly)));
         assertEquals(TrainingCurves.PANEL_WIDTH, one.getWidth());
         assertEquals(TrainingCurves.PANEL_HEIGHT, one.getHeight());
+        BufferedImage empty = ImageIO.read(new ByteArrayInputStream(TrainingCurves.png(new History())));
+        assertEquals(TrainingCurves.PANEL_WIDTH, empty.getWidth(), "no epoch: one empty panel, no error");
     }
 }
