@@ -182,8 +182,11 @@ public final class ModelSpec {
         }
         List<String> names = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
-            names.add(ConfigObject.of(Map.of("metric", list.get(i) == null ? "null" : list.get(i)),
-                    prefix + "metrics[" + i + "]").choice("metric", null, METRICS, "metric"));
+            if (!(list.get(i) instanceof String)) {
+                throw new ConfigException(prefix + "\"metrics\"[" + i + "] must be a name such as \"accuracy\"");
+            }
+            names.add(ConfigObject.of(Map.of("metric", list.get(i)), prefix + "metrics[" + i + "]")
+                    .choice("metric", null, METRICS, "metric"));
         }
         return names;
     }

@@ -138,6 +138,10 @@ class ModelSpecTest {
                 + "\"kernel_initializer\": \"zeros\", \"kernel_initializer_params\": \"x\"")), "layer 0 (dense): \"kernel_initializer_params\" must be a JSON object, got the string \"x\"");
         has(error(ISSUE_SPEC.replace("\"units\": 8,", "\"units\": 8, \"units\": 9,")), "Duplicate field 'units'");
         has(error(ISSUE_SPEC + " {}"), "s.json: invalid JSON", "trailing content after the spec");
+        assertEquals("s.json: \"metrics\"[1] must be a name such as \"accuracy\"",
+                error(ISSUE_SPEC.replace("\"loss\"", "\"metrics\": [\"accuracy\", 3], \"loss\"")));
+        assertEquals("s.json: \"metrics\" must be a list, got the string \"accuracy\"",
+                error(ISSUE_SPEC.replace("\"loss\"", "\"metrics\": \"accuracy\", \"loss\"")));
         has(error("[".repeat(5000) + "]".repeat(5000)), "s.json: invalid JSON", "nesting beyond the parser's limit");
         has(error(ISSUE_SPEC.replace("\"units\": 8", "\"units\": " + "9".repeat(100_000))), "s.json: invalid JSON",
                 "a number beyond the parser's length limit");
