@@ -52,10 +52,10 @@ public final class Backends {
                 if (a.available()) {
                     Backend b = p.create();
                     LOG.info("backend: {} ({}){}", p.name(), b.description(),
-                            skipped.isEmpty() ? "" : "; skipped " + String.join("; ", skipped));
+                            skipped.isEmpty() ? "" : "; " + String.join("; ", skipped));
                     return b;
                 }
-                skipped.add(p.name() + ": " + a.reason());
+                skipped.add(p.name() + " skipped: " + a.reason());
             }
             throw new BackendUnavailableException("no backend is available: " + String.join("; ", skipped));
         }

@@ -16,45 +16,76 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code myelin lr-find}: the LR range test; writes lr_find.csv and prints the suggested max learning rate. */
+/**
+ * {@code myelin lr-find}: the LR range test ({@link LearningRateRangeTest}): exactly {@code --steps} steps
+ * from {@code --min-lr} to {@code --max-lr}, ended early, normally, by a diverging loss; writes {@code
+ * lr_find.csv} ({@code step,lr,loss,smoothed_loss}) and {@code lr_find.png} to {@code --out} and prints the
+ * suggested rate.
+ */
 @Command(name = "lr-find", mixinStandardHelpOptions = true,
-        description = "Grow the learning rate exponentially over a short run and suggest the steepest-descent rate.")
+        description = "LR range test: train --steps steps with the learning rate growing geometrically from --min-lr "
+                + "to --max-lr (ending early when the loss diverges), suggest the rate where the smoothed loss falls "
+                + "steepest, and write lr_find.csv and lr_find.png to --out.")
 final class LrFindCommand implements Callable<Integer> {
-    @Option(names = "--model")
+    static final String CSV = "lr_find.csv";
+    static final String PNG = "lr_find.png";
+
+    @Option(names = "--model", description = "Model spec JSON (default: an MLP suited to the data).")
     Path model;
 
-    @Option(names = "--data", defaultValue = "digits")
+    @Option(names = "--data", defaultValue = "digits",
+            description = "digits | fashion-mnist | DIR with IDX files | FILE.csv (default: ${DEFAULT-VALUE}).")
     String data;
 
-    @Option(names = "--label-column")
+    @Option(names = "--label-column", description = "CSV label column (default: the last column).")
     String labelColumn;
 
-    @Option(names = "--batch-size", defaultValue = "32")
+    @Option(names = "--batch-size", defaultValue = "32", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--seed", defaultValue = "42")
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for init, shuffling, dropout, splits.")
     long seed;
 
-    @Option(names = "--min-lr", defaultValue = "1e-6")
+    @Option(names = "--min-lr", defaultValue = "1e-6", description = "Rate of the first step (default: ${DEFAULT-VALUE}).")
     double minLr;
 
-    @Option(names = "--max-lr", defaultValue = "1")
+    @Option(names = "--max-lr", defaultValue = "1", description = "Rate of the last step (default: ${DEFAULT-VALUE}).")
     double maxLr;
 
-    @Option(names = "--steps", defaultValue = "100")
+    @Option(names = "--steps", defaultValue = "100", description = "Steps of the sweep (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--backend", defaultValue = "auto")
+    @Option(names = "--backend", defaultValue = "auto", description = "auto | cpu | cuda (default: ${DEFAULT-VALUE}).")
     String backend;
 
-    @Option(names = "--out", defaultValue = "runs/lr-find")
+    @Option(names = "--out", description = "Output directory (default: runs/lr-find-<timestamp>).")
     Path out;
+
+    @Option(names = "--force", description = "Write into an --out directory that already holds an lr-find result.")
+    boolean force;
 
     @Override
     public Integer call() {
+        if (steps < 2) {
+            throw new UserError("--steps must be at least 2, got " + steps);
+        }
+        if (!(minLr > 0) || !(maxLr > minLr) || !Double.isFinite(maxLr)) {
+            throw new UserError("--min-lr and --max-lr must satisfy 0 < min < max, got " + minLr + " and " + maxLr);
+        }
+        if (batchSize < 1) {
+            throw new UserError("--batch-size must be at least 1, got " + batchSize);
+        }
+        Path dir = out != null ? out
+                : Path.of("runs", "lr-find-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        checkOut(dir);
         ModelSpec userSpec = model != null ? ModelSpec.read(model) : null;
         TrainCommand.LoadedData loaded = DataSources.load(data, labelColumn, seed,
                 userSpec == null ? null : userSpec.normalization());
@@ -62,19 +93,64 @@ final class LrFindCommand implements Callable<Integer> {
         try (Backend be = Backends.create(backend); Sequential net = spec.build(be, seed)) {
             DataSet train = DataSources.encode(loaded.train(), net.loss(), net.outputFeatures(), "training data");
             LearningRateRangeTest test = new LearningRateRangeTest(minLr, maxLr, steps);
-            int stepsPerEpoch = (train.n() + batchSize - 1) / batchSize;
+            int batch = Math.min(batchSize, train.n());
+            int stepsPerEpoch = (train.n() + batch - 1) / batch;
             int epochs = (steps + stepsPerEpoch - 1) / stepsPerEpoch;
-            net.fit(train, FitConfig.builder().epochs(epochs).batchSize(batchSize).callback(test).build());
-            StringBuilder csv = new StringBuilder("lr,loss,smoothed_loss\n");
-            for (double[] row : test.curve()) {
-                csv.append(String.format(Locale.ROOT, "%.6g,%.6g,%.6g%n", row[0], row[1], row[2]));
-            }
-            Files.createDirectories(out);
-            AtomicFiles.write(out.resolve("lr_find.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
-            System.out.printf(Locale.ROOT, "suggested max lr: %.3g (curve in %s)%n", test.suggestion(), out.resolve("lr_find.csv"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            net.fit(train, FitConfig.builder().epochs(epochs).batchSize(batch).callback(test).build());
+            write(dir, test);
+            report(dir, test);
         }
         return 0;
+    }
+
+    /** The same rules as a training run's directory: not a file, and no earlier result replaced without --force. */
+    private void checkOut(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UserError("--out " + dir + " is a file, not a directory");
+        }
+        if (!force && (Files.exists(dir.resolve(CSV)) || Files.exists(dir.resolve(PNG)))) {
+            throw new UserError("--out " + dir + " already holds an lr-find result (" + CSV + "); give another --out, "
+                    + "or --force to replace it");
+        }
+    }
+
+    static String csv(LearningRateRangeTest test) {
+        StringBuilder csv = new StringBuilder("step,lr,loss,smoothed_loss\n");
+        for (LearningRateRangeTest.Point p : test.curve()) {
+            csv.append(String.format(Locale.ROOT, "%d,%.6g,%.6g,%.6g%n", p.step(), p.lr(), p.loss(), p.smoothedLoss()));
+        }
+        return csv.toString();
+    }
+
+    private static void write(Path dir, LearningRateRangeTest test) {
+        try {
+            Files.createDirectories(dir);
+            byte[] csv = csv(test).getBytes(StandardCharsets.UTF_8);
+            byte[] png = LrFindChart.png(test);
+            Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
+            files.put(dir.resolve(CSV), o -> o.write(csv));
+            files.put(dir.resolve(PNG), o -> o.write(png));
+            AtomicFiles.writeAll(files);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the lr-find result to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void report(Path dir, LearningRateRangeTest test) {
+        List<LearningRateRangeTest.Point> curve = test.curve();
+        LearningRateRangeTest.Point last = curve.get(curve.size() - 1);
+        String ran = test.divergence() != null
+                ? String.format(Locale.ROOT, "%d of %d steps, ended at lr %.3g: %s", curve.size(), test.plannedSteps(),
+                        last.lr(), test.divergence())
+                : String.format(Locale.ROOT, "%d steps, lr %.3g to %.3g", curve.size(), curve.get(0).lr(), last.lr());
+        System.err.println("lr range test: " + ran);
+        int min = test.minimumIndex();
+        if (test.suggestionIndex() < 0) {
+            System.out.println("no suggestion: the smoothed loss did not fall; try a larger --max-lr or more --steps");
+        } else {
+            System.out.printf(Locale.ROOT, "suggested lr: %.3g (steepest fall of the smoothed loss; its minimum is at lr %.3g)%n",
+                    test.suggestion(), curve.get(min).lr());
+        }
+        System.out.println("wrote " + dir + " (" + CSV + ", " + PNG + ")");
     }
 }

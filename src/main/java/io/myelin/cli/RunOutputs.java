@@ -9,9 +9,6 @@ import io.myelin.nn.Layer;
 import io.myelin.train.History;
 import io.myelin.train.ModelSpec;
 import io.myelin.train.Sequential;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,7 +56,7 @@ final class RunOutputs {
             files.put(dir.resolve("metrics.json"), out -> out.write(metricsJson));
             if (history != null) {
                 byte[] csv = historyCsv(history.all()).getBytes(StandardCharsets.UTF_8);
-                byte[] png = curves(history);
+                byte[] png = TrainingCurves.png(history);
                 files.put(dir.resolve("history.csv"), out -> out.write(csv));
                 files.put(dir.resolve("curves.png"), out -> out.write(png));
             }
@@ -141,22 +138,5 @@ final class RunOutputs {
             sb.append('\n');
         }
         return sb.toString();
-    }
-
-    /** Loss and accuracy (train and validation where present) per epoch, one PNG with two charts side by side. */
-    static byte[] curves(History h) throws IOException {
-        XYChart chart = new XYChartBuilder().width(900).height(480).title("Training curves")
-                .xAxisTitle("epoch").yAxisTitle("value").build();
-        double[] epochs = new double[h.epochs()];
-        for (int i = 0; i < epochs.length; i++) {
-            epochs[i] = i + 1;
-        }
-        for (String key : h.all().keySet()) {
-            if (key.equals("epoch_seconds") || key.equals("lr")) {
-                continue;
-            }
-            chart.addSeries(key, epochs, h.get(key).stream().mapToDouble(Double::doubleValue).toArray());
-        }
-        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
     }
 }

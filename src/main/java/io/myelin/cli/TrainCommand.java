@@ -168,7 +168,7 @@ final class TrainCommand implements Callable<Integer> {
             if (run.resumed() != null) {
                 resumeFrom = Checkpoints.load(net, run.resumed().dir());
             } else if (initWeights != null) {
-                io.myelin.io.ModelFiles.loadInitialWeights(net, initWeights);
+                io.myelin.io.ModelFiles.loadInitialWeights(net, initWeights).report().forEach(System.err::println);
             }
             System.err.println("data: " + run.data().description() + "; model: " + net.inputFeatures() + " -> "
                     + net.outputFeatures() + ", " + net.parameters().stream().mapToLong(p -> p.value().size()).sum()

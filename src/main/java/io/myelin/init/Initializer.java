@@ -1,7 +1,9 @@
 package io.myelin.init;
 
+import io.myelin.config.ConfigObject;
 import io.myelin.random.SeededRandom;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -41,31 +43,44 @@ public record Initializer(Kind kind, double a, double mean) {
         return new Initializer(Kind.CONSTANT, value, 0.0);
     }
 
-    /** By spec name (glorot_uniform, xavier_normal, kaiming_normal, ...), with optional value/stddev/limit/mean. */
+    /** Every accepted initializer name: the kinds, and xavier_ and kaiming_ for glorot_ and he_. */
+    public static final List<String> NAMES = List.of("zeros", "ones", "constant", "random_normal", "random_uniform",
+            "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "lecun_normal", "xavier_normal",
+            "xavier_uniform", "kaiming_normal", "kaiming_uniform");
+
+    /**
+     * By spec name (glorot_uniform, xavier_normal, kaiming_normal, ...) with the parameters the kind takes:
+     * {@code value} (constant), {@code mean} and {@code stddev} (random_normal), {@code limit} (random_uniform);
+     * any other parameter is an error.
+     */
     public static Initializer parse(String name, Map<String, ?> params) {
-        String n = name.toLowerCase(Locale.ROOT).trim().replace("xavier", "glorot").replace("kaiming", "he");
-        Kind kind;
-        try {
-            kind = Kind.valueOf(n.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown initializer '" + name + "'; known: zeros, ones, constant, "
-                    + "random_normal, random_uniform, glorot_normal, glorot_uniform, he_normal, he_uniform, lecun_normal");
-        }
-        Initializer base = of(kind);
-        double a = base.a;
-        if (kind == Kind.CONSTANT) {
-            a = number(params, "value", 0.0);
-        } else if (kind == Kind.RANDOM_NORMAL) {
-            a = number(params, "stddev", 0.05);
-        } else if (kind == Kind.RANDOM_UNIFORM) {
-            a = number(params, "limit", 0.05);
-        }
-        return new Initializer(kind, a, number(params, "mean", 0.0));
+        ConfigObject c = ConfigObject.of(params == null ? Map.of() : params, "initializer " + name);
+        Initializer init = fromConfig(name, c);
+        c.finish();
+        return init;
     }
 
-    private static double number(Map<String, ?> params, String key, double fallback) {
-        Object v = params == null ? null : params.get(key);
-        return v instanceof Number num ? num.doubleValue() : fallback;
+    /**
+     * The initializer {@code name} with its parameters read from {@code params} (null: none given; else the
+     * caller calls {@link ConfigObject#finish()}).
+     */
+    public static Initializer fromConfig(String name, ConfigObject params) {
+        String n = name.toLowerCase(Locale.ROOT).trim();
+        if (!NAMES.contains(n)) {
+            throw new IllegalArgumentException("unknown initializer '" + name + "'; known: " + String.join(", ", NAMES));
+        }
+        Kind kind = Kind.valueOf(n.replace("xavier", "glorot").replace("kaiming", "he").toUpperCase(Locale.ROOT));
+        ConfigObject p = params != null ? params : ConfigObject.of(Map.of(), "initializer " + name);
+        Initializer base = of(kind);
+        return switch (kind) {
+            case CONSTANT -> new Initializer(kind, p.number("value", 0.0), 0.0);
+            case RANDOM_NORMAL -> {
+                double mean = p.number("mean", 0.0);
+                yield new Initializer(kind, p.number("stddev", base.a), mean);
+            }
+            case RANDOM_UNIFORM -> new Initializer(kind, p.number("limit", base.a), 0.0);
+            default -> base;
+        };
     }
 
     public String specName() {

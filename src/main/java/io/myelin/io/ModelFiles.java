@@ -38,27 +38,50 @@ public final class ModelFiles {
 
     /**
      * Replaces initialized tensors by name from a safetensors file (PyTorch layout). Every tensor in the file
-     * must name a tensor of the model with the same shape; tensors the file lacks keep their values.
+     * must name a tensor of the model with the same shape; tensors the file lacks keep their values. A PyTorch
+     * state dict's {@code <batchnorm>.num_batches_tracked} counters are skipped.
+     *
+     * @return which tensors were loaded, which the file lacks and which counters were skipped
      */
-    public static List<String> loadInitialWeights(Sequential model, Path file) {
+    public static InitialWeights loadInitialWeights(Sequential model, Path file) {
         SafeTensorsFile f = SafeTensors.read(file);
         prepareWeights(model, f, file, false).run();
-        return new ArrayList<>(f.tensors().keySet());
+        List<String> loaded = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (Parameter p : model.namedTensors()) {
+            (f.tensors().containsKey(p.name()) ? loaded : missing).add(p.name());
+        }
+        List<String> ignored = f.tensors().keySet().stream().filter(n -> isStepCounter(model, n)).toList();
+        return new InitialWeights(file, loaded, missing, ignored);
+    }
+
+    /** Whether {@code name} is PyTorch's {@code num_batches_tracked} of one of the model's batch-norm layers. */
+    private static boolean isStepCounter(Sequential model, String name) {
+        String suffix = ".num_batches_tracked";
+        if (!name.endsWith(suffix)) {
+            return false;
+        }
+        String runningMean = name.substring(0, name.length() - suffix.length()) + ".running_mean";
+        return model.namedTensors().stream().anyMatch(p -> p.name().equals(runningMean));
     }
 
     /**
      * Checks every tensor of {@code f} against the model (names, shapes; with {@code requireAll} also that
      * no model tensor is missing) and returns the action that copies them in, so that callers can check
-     * several files before changing anything.
+     * several files before changing anything. Batch-norm step counters ({@code num_batches_tracked}) are skipped.
      */
     static Runnable prepareWeights(Sequential model, SafeTensorsFile f, Path file, boolean requireAll) {
         Map<String, Parameter> byName = new LinkedHashMap<>();
         for (Parameter p : model.namedTensors()) {
             byName.put(p.name(), p);
         }
+        List<NamedTensor> used = new ArrayList<>();
         for (NamedTensor t : f.tensors().values()) {
             Parameter p = byName.get(t.name());
             if (p == null) {
+                if (isStepCounter(model, t.name())) {
+                    continue;
+                }
                 throw new ModelFileException(file + ": tensor '" + t.name() + "' does not exist in the model; "
                         + "model tensors: " + byName.keySet());
             }
@@ -66,6 +89,7 @@ public final class ModelFiles {
                 throw new ModelFileException(file + ": tensor '" + t.name() + "' has shape " + Arrays.toString(t.shape())
                         + " but the model expects " + Arrays.toString(p.fileShape()));
             }
+            used.add(t);
         }
         if (requireAll) {
             List<String> missing = new ArrayList<>(byName.keySet());
@@ -75,7 +99,7 @@ public final class ModelFiles {
             }
         }
         return () -> {
-            for (NamedTensor t : f.tensors().values()) {
+            for (NamedTensor t : used) {
                 Parameter p = byName.get(t.name());
                 p.value().set(toModelLayout(p, t.data()));
             }

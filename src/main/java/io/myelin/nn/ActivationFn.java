@@ -45,6 +45,14 @@ public record ActivationFn(Activation pointwise, float param) {
         return parse(name, Float.NaN);
     }
 
+    /** Every name {@link #parse} accepts: {@link #names()} and the aliases none and identity (linear). */
+    public static List<String> spellings() {
+        List<String> out = names();
+        out.add("none");
+        out.add("identity");
+        return out;
+    }
+
     public static List<String> names() {
         List<String> out = new ArrayList<>();
         for (Activation a : Activation.values()) {

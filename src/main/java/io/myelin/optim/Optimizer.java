@@ -4,6 +4,7 @@ import io.myelin.backend.Backend;
 import io.myelin.backend.OptimizerKind;
 import io.myelin.backend.OptimizerUpdate;
 import io.myelin.backend.UnaryOp;
+import io.myelin.config.ConfigObject;
 import io.myelin.nn.Parameter;
 import io.myelin.ops.Reductions;
 import io.myelin.tensor.Scope;
@@ -11,7 +12,6 @@ import io.myelin.tensor.Tensor;
 
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -25,6 +25,9 @@ import java.util.Map;
  * }</pre>
  */
 public final class Optimizer {
+    /** The optimizer types a spec may name. */
+    public static final List<String> TYPES = List.of("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw", "adamax");
+
     private OptimizerUpdate config;
     private final float baseLr;
     private float clipNorm;
@@ -82,67 +85,68 @@ public final class Optimizer {
 
     /**
      * From a spec: {@code {"type": "adam", "lr": 0.001, "beta1": .9, "beta2": .999, "eps": 1e-7}}; types sgd
-     * (with momentum, nesterov, ewa, bias_correction), rmsprop (rho, eps), adam, adamw (weight_decay), adamax;
-     * every type takes clipnorm and weight_decay.
+     * (with momentum, nesterov, ewa, bias_correction), momentum and nesterov (momentum, ewa, bias_correction),
+     * rmsprop (rho, eps), adam, adamw and adamax (beta1, beta2, eps); every type takes lr, weight_decay and
+     * clipnorm. A key the type does not use is an error (see {@link #fromConfig}).
      */
-    public static Optimizer fromSpec(Map<String, Object> spec) {
-        String type = String.valueOf(spec.getOrDefault("type", "sgd")).toLowerCase(Locale.ROOT);
-        float mu = num(spec, "momentum", 0f);
-        boolean nesterov = Boolean.TRUE.equals(spec.get("nesterov"));
-        OptimizerKind kind;
-        float defaultLr;
-        switch (type) {
-            case "sgd" -> {
-                kind = nesterov ? OptimizerKind.NESTEROV : (mu > 0 ? OptimizerKind.MOMENTUM : OptimizerKind.SGD);
-                defaultLr = 0.01f;
-                if (nesterov && mu == 0f) {
-                    mu = 0.9f;
-                }
-            }
-            case "momentum" -> {
-                kind = OptimizerKind.MOMENTUM;
-                defaultLr = 0.01f;
-                mu = num(spec, "momentum", 0.9f);
-            }
-            case "nesterov" -> {
-                kind = OptimizerKind.NESTEROV;
-                defaultLr = 0.01f;
-                mu = num(spec, "momentum", 0.9f);
-            }
-            case "rmsprop" -> {
-                kind = OptimizerKind.RMSPROP;
-                defaultLr = 0.001f;
-            }
-            case "adam", "adamw" -> {
-                kind = OptimizerKind.ADAM;
-                defaultLr = 0.001f;
-            }
-            case "adamax" -> {
-                kind = OptimizerKind.ADAMAX;
-                defaultLr = 0.002f;
-            }
-            default -> throw new IllegalArgumentException("unknown optimizer '" + type
-                    + "'; known: sgd, momentum, nesterov, rmsprop, adam, adamw, adamax");
-        }
-        float wd = num(spec, "weight_decay", type.equals("adamw") ? 0.01f : 0f);
-        OptimizerUpdate u = new OptimizerUpdate(kind, num(spec, "lr", defaultLr), mu, num(spec, "beta1", 0.9f),
-                num(spec, "beta2", 0.999f), num(spec, "rho", 0.9f), num(spec, "eps", 1e-7f), 0f, 0f, wd, 1f,
-                Boolean.TRUE.equals(spec.get("ewa")), Boolean.TRUE.equals(spec.get("bias_correction")), 0);
-        Optimizer o = new Optimizer(u);
-        o.clipNorm = num(spec, "clipnorm", 0f);
-        check(o.clipNorm >= 0, "clipnorm must be >= 0, got " + o.clipNorm);
+    public static Optimizer fromSpec(Map<String, ?> spec) {
+        ConfigObject c = ConfigObject.of(spec, "optimizer");
+        Optimizer o = fromConfig(c);
+        c.finish();
         return o;
     }
 
-    private static float num(Map<String, Object> spec, String key, float fallback) {
-        Object v = spec.get(key);
-        if (v == null) {
-            return fallback;
+    /**
+     * Reads the keys of {@link #fromSpec} from {@code c} (the caller calls {@link ConfigObject#finish()}, so
+     * that a key this type does not use, such as {@code momentum} for adam, is refused).
+     */
+    public static Optimizer fromConfig(ConfigObject c) {
+        c.suggest("learning_rate", "lr");
+        String type = c.choice("type", "sgd", TYPES, "optimizer");
+        float lr = c.float32("lr", switch (type) {
+            case "rmsprop", "adam", "adamw" -> 0.001f;
+            case "adamax" -> 0.002f;
+            default -> 0.01f;
+        });
+        OptimizerKind kind;
+        float mu = 0f;
+        float beta1 = 0.9f;
+        float beta2 = 0.999f;
+        float rho = 0.9f;
+        float eps = 1e-7f;
+        boolean ewa = false;
+        boolean biasCorrection = false;
+        switch (type) {
+            case "sgd", "momentum", "nesterov" -> {
+                mu = c.float32("momentum", type.equals("sgd") ? 0f : 0.9f);
+                boolean nesterov = type.equals("nesterov") || type.equals("sgd") && c.bool("nesterov", false);
+                if (nesterov && mu == 0f) {
+                    mu = 0.9f;
+                }
+                kind = nesterov ? OptimizerKind.NESTEROV
+                        : type.equals("momentum") || mu > 0 ? OptimizerKind.MOMENTUM : OptimizerKind.SGD;
+                ewa = c.bool("ewa", false);
+                biasCorrection = c.bool("bias_correction", false);
+            }
+            case "rmsprop" -> {
+                kind = OptimizerKind.RMSPROP;
+                rho = c.float32("rho", rho);
+                eps = c.float32("eps", eps);
+            }
+            default -> {
+                kind = type.equals("adamax") ? OptimizerKind.ADAMAX : OptimizerKind.ADAM;
+                beta1 = c.float32("beta1", beta1);
+                beta2 = c.float32("beta2", beta2);
+                eps = c.float32("eps", eps);
+            }
         }
-        if (v instanceof Number n) {
-            return n.floatValue();
-        }
-        throw new IllegalArgumentException("optimizer parameter '" + key + "' must be a number, got '" + v + "'");
+        float wd = c.float32("weight_decay", type.equals("adamw") ? 0.01f : 0f);
+        float clipNorm = c.float32("clipnorm", 0f);
+        Optimizer o = new Optimizer(new OptimizerUpdate(kind, lr, mu, beta1, beta2, rho, eps, 0f, 0f, wd, 1f, ewa,
+                biasCorrection, 0));
+        check(clipNorm >= 0, "clipnorm must be >= 0, got " + clipNorm);
+        o.clipNorm = clipNorm;
+        return o;
     }
 
     /** The spec of this optimizer for model files. */

@@ -78,6 +78,9 @@ final class FitLoop {
                 callbacks.forEach(c -> c.onEpochBegin(state, ep));
                 double penaltySum = trainEpoch(epoch, x, y, order, batch, stepsPerEpoch, lossAcc, metricAcc, callbacks,
                         state, lastGood);
+                if (Double.isNaN(penaltySum)) {
+                    break;  // a callback stopped the run during the epoch: the unfinished epoch is not recorded
+                }
                 Map<String, Double> logs = new LinkedHashMap<>();
                 logs.put("loss", (lossAcc.item() + penaltySum) / n);
                 List<Metric> metrics = model.metrics();
@@ -102,7 +105,8 @@ final class FitLoop {
     }
 
     /**
-     * The steps of one epoch; returns the epoch's summed L1/L2 penalty (rows-weighted). Kept out of
+     * The steps of one epoch; returns the epoch's summed L1/L2 penalty (rows-weighted), or NaN when a callback
+     * requested a stop before the epoch's last step (the run then ends after that step). Kept out of
      * {@link #fit} so the JIT compiles a small method for the hot loop: profiles showed C2 spending about
      * 250 ms of one of the two cores on an OSR compile of the whole of {@code fit}, slowing the GEMMs
      * running beside it.
@@ -136,12 +140,15 @@ final class FitLoop {
             model.advanceStep();
             if ((s + 1) % tick == 0 || s == stepsPerEpoch - 1) {
                 double mean = (lossAcc.item() + penaltySum) / seen;
-                if (!Double.isFinite(mean)) {
+                if (!Double.isFinite(mean) && !state.stepLossWanted()) {
                     diverged(epoch, global, lastGood, (float) mean);
                 }
                 state.setRunningLoss(mean);
             }
             callbacks.forEach(c -> c.onBatchEnd(state, global));
+            if (state.stopRequested() && s < stepsPerEpoch - 1) {
+                return Double.NaN;
+            }
         }
         return penaltySum;
     }

@@ -1,8 +1,14 @@
 package io.myelin.train;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.myelin.backend.Backend;
+import io.myelin.config.ConfigException;
+import io.myelin.config.ConfigObject;
+import io.myelin.data.Normalizer;
 import io.myelin.init.Initializer;
 import io.myelin.loss.Loss;
 import io.myelin.loss.Losses;
@@ -14,6 +20,7 @@ import io.myelin.nn.Dropout;
 import io.myelin.nn.Layer;
 import io.myelin.nn.PRelu;
 import io.myelin.optim.Optimizer;
+import io.myelin.schedule.Schedules;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,13 +29,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * The Keras-like JSON model spec: input shape, layers, loss, optimizer, metrics and an optional LR
- * schedule. Unknown keys and names are errors naming the layer, so a typo never trains silently.
+ * The Keras-like JSON model spec: input shape, normalization, layers, loss, optimizer, metrics and an optional
+ * LR schedule. Every object of the spec is read through one strict {@link ConfigObject}, when the spec is
+ * created: an unknown key, a wrong JSON type, a fraction where an integer belongs or an unknown name is a
+ * {@link ConfigException} naming the place ({@code layer 2 (dense)}), the key, a near miss and the known
+ * keys, so a typo never trains silently.
  *
  * <pre>{@code
  * ModelSpec spec = ModelSpec.read(Path.of("mlp.json"));
@@ -36,16 +44,27 @@ import java.util.Set;
  * }</pre>
  */
 public final class ModelSpec {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> TOP_KEYS = Set.of("input_shape", "layers", "loss", "optimizer", "metrics",
-            "lr_schedule", "normalization");
-    private static final List<String> NORMALIZATIONS = List.of("min_max", "z_score");
+    /** Floats stay exact decimals (so a message shows 1e400 or 32.7 as written); duplicate keys are refused. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** The layer types a spec may name. */
+    public static final List<String> LAYER_TYPES = List.of("dense", "activation", "dropout", "batchnorm",
+            "batch_normalization", "prelu");
+    private static final List<String> METRICS = List.of("accuracy", "acc", "sparse_categorical_accuracy",
+            "categorical_accuracy", "binary_accuracy", "mae", "mse");
+    /** A schedule length to check a schedule's keys with before the run's length is known. */
+    private static final long CHECK_STEPS = 1_000_000;
 
     private final Map<String, Object> root;
+    /** Prefix of every place in messages: the file and ": ", or "" for a spec built in code. */
+    private final String prefix;
 
     private ModelSpec(Map<String, Object> root, String source) {
         this.root = root;
-        validate(source);
+        this.prefix = source == null ? "" : source + ": ";
+        read();
     }
 
     @SuppressWarnings("unchecked")
@@ -57,8 +76,10 @@ public final class ModelSpec {
             }
             return new ModelSpec((Map<String, Object>) o, source);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(source + ": invalid JSON at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+            JsonLocation at = e.getLocation();
+            throw new ConfigException(source + ": invalid JSON" + (at == null ? "" : " at line " + at.getLineNr()
+                    + ", column " + at.getColumnNr()) + ": "
+                    + e.getOriginalMessage().replaceAll(", from `[^`]*`", ""));  // no Java names in messages
         }
     }
 
@@ -72,8 +93,9 @@ public final class ModelSpec {
         }
     }
 
+    /** A spec built in code or read from a run's model.json; messages name places without a file. */
     public static ModelSpec of(Map<String, Object> root) {
-        return new ModelSpec(root, "spec");
+        return new ModelSpec(root, null);
     }
 
     /** The default MLP for a classification problem: two ReLU hidden layers, softmax, Adam. */
@@ -116,96 +138,66 @@ public final class ModelSpec {
         }
     }
 
-    private void validate(String source) {
-        for (String k : root.keySet()) {
-            if (!TOP_KEYS.contains(k)) {
-                throw new IllegalArgumentException(source + ": unknown key '" + k + "'; known: " + TOP_KEYS);
-            }
-        }
-        if (!(root.get("input_shape") instanceof List<?> shape) || shape.isEmpty()) {
-            throw new IllegalArgumentException(source + ": 'input_shape' must be a list such as [784]");
-        }
-        if (!(root.get("layers") instanceof List<?> layers) || layers.isEmpty()) {
-            throw new IllegalArgumentException(source + ": 'layers' must be a non-empty list");
-        }
-        if (root.get("loss") == null) {
-            throw new IllegalArgumentException(source + ": 'loss' is missing");
-        }
-        Object norm = root.get("normalization");
-        if (norm != null && !NORMALIZATIONS.contains(norm)) {
-            throw new IllegalArgumentException(source + ": 'normalization' must be one of " + NORMALIZATIONS
-                    + ", got " + (norm instanceof String ? "'" + norm + "'" : norm));
-        }
-    }
-
     /**
-     * The input normalization the spec asks for: {@code "min_max"}, {@code "z_score"}, or null when the spec
-     * leaves it to the data source (the CLI then uses min-max: one pixel range for images, per column for CSV).
+     * The input normalization the spec asks for (one of {@link Normalizer.Kind}'s names, e.g. {@code "z_score"}),
+     * or null when the spec leaves it to the data source (the CLI then uses min-max: one pixel range for images,
+     * per column for CSV).
      */
     public String normalization() {
-        return (String) root.get("normalization");
+        return top().choice("normalization", null, normalizations(), "normalization");
     }
 
     /** Product of input_shape. */
     public int inputFeatures() {
-        int n = 1;
-        for (Object d : (List<?>) root.get("input_shape")) {
-            if (!(d instanceof Number num) || num.intValue() <= 0) {
-                throw new IllegalArgumentException("input_shape entries must be positive integers, got " + d);
-            }
-            n *= num.intValue();
+        long n = 1;
+        for (int d : top().integers("input_shape")) {
+            n *= d;
         }
-        return n;
+        return (int) n;
     }
 
-    @SuppressWarnings("unchecked")
     public Loss loss() {
-        Object l = root.get("loss");
-        if (l instanceof String s) {
-            return Losses.create(s);
-        }
-        if (l instanceof Map<?, ?> m) {
-            return Losses.create(String.valueOf(m.get("type")), (Map<String, ?>) m);
-        }
-        throw new IllegalArgumentException("'loss' must be a name or an object with a 'type'");
+        return loss(top());
     }
 
-    @SuppressWarnings("unchecked")
     public Optimizer optimizer() {
-        Object o = root.getOrDefault("optimizer", Map.of("type", "adam"));
-        if (o instanceof String s) {
-            return Optimizer.fromSpec(Map.of("type", s));
-        }
-        return Optimizer.fromSpec((Map<String, Object>) o);
+        return optimizer(top());
     }
 
-    @SuppressWarnings("unchecked")
+    /** The lr_schedule object ({@code "step_decay"} stands for {@code {"type": "step_decay"}}), or null. */
     public Map<String, Object> lrSchedule() {
         Object o = root.get("lr_schedule");
-        return o instanceof Map ? (Map<String, Object>) o : null;
+        if (o instanceof String s) {
+            return Map.of("type", s);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) o;
+        return m;
     }
 
     public List<String> metrics(Loss loss) {
-        Object m = root.get("metrics");
-        if (m instanceof List<?> list) {
-            return list.stream().map(String::valueOf).toList();
+        List<?> list = top().list("metrics");
+        if (list == null) {
+            return loss.targetKind() == Loss.TargetKind.REGRESSION ? List.of("mae") : List.of("accuracy");
         }
-        return loss.targetKind() == Loss.TargetKind.REGRESSION ? List.of("mae") : List.of("accuracy");
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof String)) {
+                throw new ConfigException(prefix + "\"metrics\"[" + i + "] must be a name such as \"accuracy\"");
+            }
+            names.add(ConfigObject.of(Map.of("metric", list.get(i)), prefix + "metrics[" + i + "]")
+                    .choice("metric", null, METRICS, "metric"));
+        }
+        return names;
     }
 
     /** Builds and compiles the model on a backend. */
     public Sequential build(Backend backend, long seed) {
-        Sequential model = new Sequential(backend, inputFeatures(), seed);
+        Parts parts = read();
+        Sequential model = new Sequential(backend, parts.inputFeatures(), seed);
         try {
-            List<?> layers = (List<?>) root.get("layers");
-            for (int i = 0; i < layers.size(); i++) {
-                if (!(layers.get(i) instanceof Map<?, ?> m)) {
-                    throw new IllegalArgumentException("layer " + i + " must be an object");
-                }
-                model.add(layer(i, m));
-            }
-            Loss loss = loss();
-            model.compile(loss, optimizer(), metrics(loss));
+            parts.layers().forEach(model::add);
+            model.compile(parts.loss(), parts.optimizer(), parts.metrics());
             return model;
         } catch (RuntimeException e) {
             model.close();
@@ -213,74 +205,193 @@ public final class ModelSpec {
         }
     }
 
-    private static Layer layer(int index, Map<?, ?> m) {
-        String type = String.valueOf(m.get("type")).toLowerCase(Locale.ROOT);
-        String where = "layer " + index + " (" + type + ")";
+    /** Everything the spec describes, read and checked (fresh layer objects on every call). */
+    private record Parts(int inputFeatures, List<Layer> layers, Loss loss, Optimizer optimizer, List<String> metrics) {
+    }
+
+    /** The top-level object; its keys are declared up front, so a message lists all of them in this order. */
+    private ConfigObject top() {
+        return ConfigObject.of(root, prefix.isEmpty() ? "model spec" : prefix.substring(0, prefix.length() - 2))
+                .declare("input_shape", "normalization", "layers", "loss", "optimizer", "lr_schedule", "metrics");
+    }
+
+    /** Reads every object of the spec strictly; called at creation, so a bad spec fails before any data loads. */
+    private Parts read() {
+        ConfigObject top = top();
+        int features = inputFeatures(top);
+        top.choice("normalization", null, normalizations(), "normalization");
+        List<?> layerList = top.list("layers");
+        if (layerList == null) {
+            throw top.missing("layers", "");
+        }
+        if (layerList.isEmpty()) {
+            throw top.error("\"layers\" must be a non-empty list of layer objects");
+        }
+        List<Layer> layers = new ArrayList<>();
+        for (int i = 0; i < layerList.size(); i++) {
+            layers.add(layer(i, layerList.get(i)));
+        }
+        Loss loss = loss(top);
+        Optimizer optimizer = optimizer(top);
+        Object schedule = top.raw("lr_schedule");
+        if (schedule != null) {
+            ConfigObject c = scheduleObject(schedule);
+            Schedules.fromConfig(c, optimizer.baseLearningRate(), CHECK_STEPS);
+            c.finish();
+        }
+        List<String> metrics = metrics(loss);
+        for (String m : metrics) {
+            try {
+                Metric.parse(m, loss);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(prefix + "metrics: " + e.getMessage());
+            }
+        }
+        top.finish();
+        return new Parts(features, layers, loss, optimizer, metrics);
+    }
+
+    /** The normalizations a spec may name: the normalizer kinds' model.json names. */
+    private static List<String> normalizations() {
+        List<String> names = new ArrayList<>();
+        for (Normalizer.Kind k : Normalizer.Kind.values()) {
+            names.add(k.jsonName());
+        }
+        return names;
+    }
+
+    private static int inputFeatures(ConfigObject top) {
+        int[] shape = top.integers("input_shape");
+        if (shape == null) {
+            throw top.missing("input_shape", ", e.g. [784]");
+        }
+        if (shape.length == 0) {
+            throw top.error("\"input_shape\" must be a list of positive integers such as [784]");
+        }
+        long n = 1;
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] <= 0) {
+                throw top.error("\"input_shape\" entries must be positive integers, got " + shape[i] + " at [" + i + "]");
+            }
+            n *= shape[i];
+            if (n > Integer.MAX_VALUE) {
+                throw top.error("\"input_shape\" " + java.util.Arrays.toString(shape) + " has more than "
+                        + Integer.MAX_VALUE + " features");
+            }
+        }
+        return (int) n;
+    }
+
+    private Loss loss(ConfigObject top) {
+        Object l = top.raw("loss");
+        if (l == null) {
+            throw top.missing("loss", ", e.g. \"sparse_categorical_crossentropy\"");
+        }
+        if (l instanceof String) {
+            String name = top.choice("loss", null, Losses.SPELLINGS, "loss");
+            return Losses.create(name);
+        }
+        if (!(l instanceof Map<?, ?>)) {
+            throw top.error("\"loss\" must be a name or an object such as {\"type\": \"huber\", \"delta\": 1.0}, got "
+                    + (l instanceof List<?> ? "a list" : l));
+        }
+        ConfigObject c = ConfigObject.from(l, prefix + "loss");
+        Loss loss = Losses.fromConfig(c);
+        c.finish();
+        return loss;
+    }
+
+    private Optimizer optimizer(ConfigObject top) {
+        Object o = top.raw("optimizer");
+        ConfigObject c;
+        if (o == null) {
+            c = ConfigObject.of(Map.of("type", "adam"), prefix + "optimizer");
+        } else if (o instanceof String s) {
+            c = ConfigObject.of(Map.of("type", s), prefix + "optimizer");
+        } else if (o instanceof Map<?, ?>) {
+            c = ConfigObject.from(o, prefix + "optimizer");
+        } else {
+            throw top.error("\"optimizer\" must be a name or an object such as {\"type\": \"adam\", \"lr\": 0.001}, got "
+                    + (o instanceof List<?> ? "a list" : o));
+        }
+        Optimizer opt = Optimizer.fromConfig(c);
+        c.finish();
+        return opt;
+    }
+
+    private ConfigObject scheduleObject(Object schedule) {
+        if (schedule instanceof String s) {
+            return ConfigObject.of(Map.of("type", s), prefix + "lr_schedule");
+        }
+        return ConfigObject.from(schedule, prefix + "lr_schedule");
+    }
+
+    private Layer layer(int index, Object spec) {
+        ConfigObject c = ConfigObject.from(spec, prefix + "layer " + index);
+        String type = c.choice("type", null, LAYER_TYPES, "layer type");
+        if (type == null) {
+            throw c.missing("type", "; known: " + String.join(", ", LAYER_TYPES));
+        }
+        c = c.at(prefix + "layer " + index + " (" + type + ")");
         try {
             Layer layer = switch (type) {
-                case "dense" -> dense(m);
-                case "activation" -> new ActivationLayer(ActivationFn.parse(str(m, "activation", null), num(m, "activation_param", Float.NaN)));
-                case "dropout" -> new Dropout(num(m, "rate", 0.5f));
-                case "batchnorm", "batch_normalization" -> new BatchNormalization(num(m, "momentum", 0.99f),
-                        num(m, "epsilon", 1e-3f), bool(m, "center", true), bool(m, "scale", true),
-                        bool(m, "unbiased_running_var", false));
-                case "prelu" -> new PRelu(num(m, "initial_slope", 0.25f));
-                default -> throw new IllegalArgumentException("unknown layer type '" + type
-                        + "'; known: dense, activation, dropout, batchnorm, prelu");
+                case "dense" -> dense(c);
+                case "activation" -> new ActivationLayer(activation(c, null));
+                case "dropout" -> new Dropout(c.float32("rate", 0.5f));
+                case "batchnorm", "batch_normalization" -> new BatchNormalization(c.float32("momentum", 0.99f),
+                        c.float32("epsilon", 1e-3f), c.bool("center", true), c.bool("scale", true),
+                        c.bool("unbiased_running_var", false));
+                default -> new PRelu(c.float32("initial_slope", 0.25f));
             };
-            if (m.get("name") != null) {
-                layer.setName(String.valueOf(m.get("name")));
+            String name = c.string("name", null);
+            if (name != null) {
+                layer.setName(name);
             }
-            layer.setTrainable(bool(m, "trainable", true));
+            layer.setTrainable(c.bool("trainable", true));
+            c.finish();
             return layer;
+        } catch (ConfigException e) {
+            throw e;
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+            throw c.error(e.getMessage());
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static Dense dense(Map<?, ?> m) {
-        Object units = m.get("units");
-        if (!(units instanceof Number u)) {
-            throw new IllegalArgumentException("'units' is required and must be a number");
+    private static ActivationFn activation(ConfigObject c, String fallback) {
+        String name = c.choice("activation", fallback, ActivationFn.spellings(), "activation");
+        return ActivationFn.parse(name, c.float32("activation_param", Float.NaN));
+    }
+
+    private static Dense dense(ConfigObject c) {
+        int units = c.requiredInteger("units");
+        Dense d = new Dense(units, activation(c, "linear"));
+        d.useBias(c.bool("use_bias", true));
+        Initializer kernel = initializer(c, "kernel_initializer");
+        Initializer bias = initializer(c, "bias_initializer");
+        if (kernel != null) {
+            d.kernelInitializer(kernel);
         }
-        Dense d = new Dense(u.intValue(), ActivationFn.parse(str(m, "activation", "linear"), num(m, "activation_param", Float.NaN)));
-        d.useBias(bool(m, "use_bias", true));
-        if (m.get("kernel_initializer") != null) {
-            d.kernelInitializer(Initializer.parse(String.valueOf(m.get("kernel_initializer")),
-                    (Map<String, ?>) m.get("kernel_initializer_params")));
+        if (bias != null) {
+            d.biasInitializer(bias);
         }
-        if (m.get("bias_initializer") != null) {
-            d.biasInitializer(Initializer.parse(String.valueOf(m.get("bias_initializer")),
-                    (Map<String, ?>) m.get("bias_initializer_params")));
-        }
-        d.regularize(num(m, "l1", 0f), num(m, "l2", 0f));
+        d.regularize(c.float32("l1", 0f), c.float32("l2", 0f));
         return d;
     }
 
-    private static String str(Map<?, ?> m, String key, String fallback) {
-        Object v = m.get(key);
-        return v == null ? fallback : String.valueOf(v);
-    }
-
-    private static float num(Map<?, ?> m, String key, float fallback) {
-        Object v = m.get(key);
-        if (v == null) {
-            return fallback;
+    /** {@code <key>} (a name) with its optional {@code <key>_params} object; null when not given. */
+    private static Initializer initializer(ConfigObject c, String key) {
+        String name = c.choice(key, null, Initializer.NAMES, "initializer");
+        ConfigObject params = c.object(key + "_params");
+        if (name == null) {
+            if (params != null) {
+                throw c.error("\"" + key + "_params\" needs \"" + key + "\"");
+            }
+            return null;
         }
-        if (v instanceof Number n) {
-            return n.floatValue();
+        Initializer init = Initializer.fromConfig(name, params);
+        if (params != null) {
+            params.finish();
         }
-        throw new IllegalArgumentException("'" + key + "' must be a number, got '" + v + "'");
-    }
-
-    private static boolean bool(Map<?, ?> m, String key, boolean fallback) {
-        Object v = m.get(key);
-        return v == null ? fallback : Boolean.TRUE.equals(v);
-    }
-
-    /** For tests: the list of layer specs. */
-    List<Object> layerSpecs() {
-        return new ArrayList<>((List<?>) root.get("layers"));
+        return init;
     }
 }

@@ -68,7 +68,11 @@ public final class TrainingState {
         lastStepLoss = v;
     }
 
-    /** Asks the loop to read every step's loss (one device sync per step; used by the LR range test). */
+    /**
+     * Asks the loop to read every step's loss (one device sync per step; used by the LR range test). The
+     * callback then owns divergence: a non-finite loss does not end the run with a
+     * {@link TrainingDivergedException}, the callback sees it in {@code onBatchEnd} and stops.
+     */
     public void wantStepLoss() {
         stepLossWanted = true;
     }
@@ -77,6 +81,10 @@ public final class TrainingState {
         return stepLossWanted;
     }
 
+    /**
+     * Ends training: asked in {@code onBatchEnd}, right after that step (the unfinished epoch is not recorded in
+     * the history); asked in {@code onEpochEnd}, after that epoch.
+     */
     public void requestStop(String reason) {
         this.stopReason = reason;
     }

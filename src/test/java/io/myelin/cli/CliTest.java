@@ -96,7 +96,7 @@ class CliTest {
         Path spec = tmp.resolve("spec.json");
         Files.writeString(spec, "{\"input_shape\": [64], \"layers\": [{\"type\": \"dense\", \"units\": 10, "
                 + "\"activation\": \"softmaxx\"}], \"loss\": \"sparse_categorical_crossentropy\"}");
-        assertUserError("unknown activation 'softmaxx'", "train", "--model", spec.toString(), "--out", out.toString());
+        assertUserError("layer 0 (dense): unknown activation \"softmaxx\"; did you mean \"softmax\"?", "train", "--model", spec.toString(), "--out", out.toString());
         Files.writeString(spec, "{\"input_shape\": [6], \"layers\": [{\"type\": \"dense\", \"units\": 10, "
                 + "\"activation\": \"softmax\"}], \"loss\": \"sparse_categorical_crossentropy\"}");
         assertUserError("64 features", "train", "--model", spec.toString(), "--backend", "cpu", "--out", out.toString());

@@ -98,7 +98,7 @@ public final class CpuBackend implements Backend {
         String why = gemm.name().equals("native") ? null : GemmProviders.nativeUnavailableReason();
         return Parallel.cores() + " cores, Java " + Runtime.version().feature() + ", gemm=" + gemm.name() + " ("
                 + gemm.description() + "), loops " + (splitLoops ? "split across cores" : "on 1 thread")
-                + (why == null ? "" : "; native BLAS unavailable: " + why.split(";")[0]);
+                + (why == null ? "" : "; " + why);
     }
 
     // ---------------------------------------------------------------- memory

@@ -1,6 +1,7 @@
 package io.myelin.backend.cpu;
 
 import dev.ludovic.netlib.blas.NativeBLAS;
+import io.myelin.backend.SharedLibraries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,17 +18,24 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
 /**
- * Loads netlib's {@link NativeBLAS} once and remembers either the instance or why it failed. netlib
- * reports through java.util.logging: its "Using ..." line would be a second startup line next to
+ * Loads netlib's {@link NativeBLAS} once and remembers either the instance or why it failed, in words for the
+ * start-up line ({@code "libblas.so.3 not found: GEMM runs in pure Java, 3-5x slower; install
+ * libopenblas0-pthread"}). netlib's JNI library prints its own {@code JNI_OnLoad: dlopen(...) failed} line to
+ * the process's stderr when the BLAS library is missing, where Java cannot catch it, so on Linux the library
+ * is looked for first ({@link SharedLibraries}) and netlib is not asked when it is absent. netlib reports
+ * through java.util.logging: its "Using ..." line would be a second startup line next to
  * {@code Backends.create}'s, and its failure cause is logged at FINE and otherwise lost, so while loading
  * we capture netlib's records instead of printing them and put the cause into our own message.
  */
 final class NativeBlasLoader {
     private static final Logger LOG = LoggerFactory.getLogger(NativeBlasLoader.class);
     private static final String NETLIB_LOGGER = "dev.ludovic.netlib.blas.InstanceBuilder";
-    private static final String HINT = "netlib-java dlopens 'libblas.so.3' (set -Ddev.ludovic.netlib.blas.nativeLib=NAME"
-            + " or -Ddev.ludovic.netlib.blas.nativeLibPath=PATH to choose another; on Debian/Ubuntu"
-            + " 'apt-get install libopenblas0-pthread' provides it)";
+    static final String LIB_PROPERTY = "dev.ludovic.netlib.blas.nativeLib";
+    static final String LIB_PATH_PROPERTY = "dev.ludovic.netlib.blas.nativeLibPath";
+    /** What the pure-Java fallback costs (docs/benchmarks.md: 3.3-5.5x fewer GFLOPS than OpenBLAS) and the fix. */
+    static final String CONSEQUENCE = "GEMM runs in pure Java, 3-5x slower; install libopenblas0-pthread";
+    private static final String HINT = "netlib-java dlopens 'libblas.so.3' (set -D" + LIB_PROPERTY + "=NAME"
+            + " or -D" + LIB_PATH_PROPERTY + "=PATH to choose another)";
 
     private static NativeBLAS instance;
     private static String failure;
@@ -41,12 +49,12 @@ final class NativeBlasLoader {
     static synchronized NativeBLAS instance() {
         load();
         if (instance == null) {
-            throw new IllegalStateException("native BLAS unavailable: " + failure);
+            throw new IllegalStateException("native BLAS unavailable: " + failure + "; " + HINT);
         }
         return instance;
     }
 
-    /** Why native BLAS cannot be used, or null when it can. */
+    /** Why native BLAS cannot be used and what that costs, one clause, or null when it can be used. */
     static synchronized String unavailableReason() {
         load();
         return instance == null ? failure : null;
@@ -63,6 +71,13 @@ final class NativeBlasLoader {
             return;
         }
         attempted = true;
+        String missing = missingLibrary(System.getProperty(LIB_PROPERTY), System.getProperty(LIB_PATH_PROPERTY),
+                System.getProperty("os.name", ""));
+        if (missing != null) {
+            failure = missing + " not found: " + CONSEQUENCE;
+            LOG.debug("native BLAS unavailable: {}", failure);
+            return;
+        }
         java.util.logging.Logger netlib = java.util.logging.Logger.getLogger(NETLIB_LOGGER);
         List<Throwable> causes = new ArrayList<>();
         Handler capture = new Handler() {
@@ -92,13 +107,37 @@ final class NativeBlasLoader {
             LOG.debug("native BLAS loaded: {}", library);
         } catch (Throwable t) {
             Throwable cause = causes.isEmpty() ? t : rootCause(causes.get(0));
-            failure = cause.getClass().getSimpleName() + ": " + cause.getMessage() + "; " + HINT;
+            String name = System.getProperty(LIB_PATH_PROPERTY, System.getProperty(LIB_PROPERTY, "libblas.so.3"));
+            String why = String.valueOf(cause.getMessage()).contains("unsupported JNI version")
+                    ? "netlib's JNI library could not load it" : firstLine(String.valueOf(cause.getMessage()));
+            failure = name + " could not be used (" + why + "): " + CONSEQUENCE;
             LOG.debug("native BLAS unavailable: {}", failure);
         } finally {
             netlib.removeHandler(capture);
             netlib.setUseParentHandlers(savedParent);
             netlib.setLevel(savedLevel);
         }
+    }
+
+    /**
+     * The BLAS library that netlib would fail to open, or null when it exists or this cannot tell (not Linux):
+     * {@code path} ({@value #LIB_PATH_PROPERTY}) when set, else {@code name} ({@value #LIB_PROPERTY}, default
+     * {@code libblas.so.3}) on the loader's search path.
+     */
+    static String missingLibrary(String name, String path, String osName) {
+        if (path != null && !path.isBlank()) {
+            return Files.isRegularFile(Path.of(path)) ? null : path;
+        }
+        if (!osName.toLowerCase(Locale.ROOT).contains("linux")) {
+            return null;
+        }
+        String soname = name == null || name.isBlank() ? "libblas.so.3" : name;
+        return SharedLibraries.find(soname, List.of()).isPresent() ? null : soname;
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
     }
 
     private static Throwable rootCause(Throwable t) {

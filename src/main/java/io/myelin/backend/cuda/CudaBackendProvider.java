@@ -9,7 +9,7 @@ import io.myelin.backend.BackendUnavailableException;
  * Registers the CUDA backend ({@code cuda}, priority 100, so {@code auto} prefers it when it can start).
  *
  * <pre>{@code
- * Availability a = new CudaBackendProvider().availability(); // e.g. "no NVIDIA driver: libcuda.so.1: ..."
+ * Availability a = new CudaBackendProvider().availability(); // e.g. "no NVIDIA driver (libcuda.so.1 not found)"
  * }</pre>
  */
 public final class CudaBackendProvider implements BackendProvider {

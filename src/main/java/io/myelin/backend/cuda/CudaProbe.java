@@ -93,9 +93,11 @@ final class CudaProbe {
             String m = describe(t);
             int at = m.indexOf("libcuda.so");
             if (at >= 0) {
+                if (m.contains("cannot open shared object file") || m.contains("No such file")) {
+                    return "no NVIDIA driver (libcuda.so.1 not found)";
+                }
                 int end = m.indexOf('\n', at);
-                return "no NVIDIA driver: " + m.substring(at, end < 0 ? m.length() : end).trim()
-                        + " (install the NVIDIA driver; JCuda needs libcuda.so.1)";
+                return "no usable NVIDIA driver (" + m.substring(at, end < 0 ? m.length() : end).trim() + ")";
             }
             return "JCuda native libraries failed to load: " + firstLine(m);
         }
