@@ -9,6 +9,7 @@ import io.myelin.train.ModelSpec;
 import io.myelin.train.Sequential;
 import io.myelin.train.callbacks.LearningRateRangeTest;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -29,8 +30,11 @@ final class LrFindCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "digits")
     String data;
 
-    @Option(names = "--label-column")
-    String labelColumn;
+    @Mixin
+    CsvOptions csv;
+
+    @Option(names = "--task", paramLabel = "classification|regression", description = "As for train.")
+    String task;
 
     @Option(names = "--batch-size", defaultValue = "32")
     int batchSize;
@@ -56,7 +60,7 @@ final class LrFindCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ModelSpec userSpec = model != null ? ModelSpec.read(model) : null;
-        TrainCommand.LoadedData loaded = DataSources.load(data, labelColumn, seed,
+        TrainCommand.LoadedData loaded = DataSources.load(DataSources.settings(data, csv, task), seed,
                 userSpec == null ? null : userSpec.normalization());
         ModelSpec spec = userSpec != null ? userSpec : DataSources.defaultSpec(loaded.train());
         try (Backend be = Backends.create(backend); Sequential net = spec.build(be, seed)) {

@@ -39,7 +39,7 @@ public final class ModelSpec {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TOP_KEYS = Set.of("input_shape", "layers", "loss", "optimizer", "metrics",
             "lr_schedule", "normalization");
-    private static final List<String> NORMALIZATIONS = List.of("min_max", "z_score");
+    private static final List<String> NORMALIZATIONS = io.myelin.data.Normalizer.NAMES;
 
     private final Map<String, Object> root;
 
