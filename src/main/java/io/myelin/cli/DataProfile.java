@@ -52,7 +52,8 @@ record DataProfile(Task task, String inference, List<String> classes, CsvSchema 
 
     /** {@code task: regression (inferred: 215 distinct numeric targets; use --task to choose)}. */
     String taskLine() {
-        String how = inference.equals("chosen") ? "chosen with --task" : inference + "; use --task to choose";
+        String how = columns == null ? inference
+                : inference.equals("chosen") ? "chosen with --task" : inference + "; use --task to choose";
         return "task: " + task.jsonName() + " (" + how + ")";
     }
 }
