@@ -286,4 +286,25 @@ class CliDataTest {
         assertUserError("--scale-targets scales regression targets, but the task is classification", "train",
                 "--data", animals().toString(), "--label-column", "label", "--scale-targets", "--out", tmp.resolve("x").toString());
     }
+
+    @Test
+    void aResumedCsvRunKeepsItsColumnsClassesAndSplit() throws IOException {
+        Path data = animals();
+        Path straight = tmp.resolve("straight");
+        Path resumed = tmp.resolve("resumed");
+        String[] common = {"--data", data.toString(), "--label-column", "label", "--test-split", "0.3", "--backend", "cpu"};
+        List<String> a = new ArrayList<>(List.of("train", "--epochs", "4", "--out", straight.toString()));
+        a.addAll(List.of(common));
+        ok(a.toArray(String[]::new));
+        List<String> b = new ArrayList<>(List.of("train", "--epochs", "2", "--out", resumed.toString()));
+        b.addAll(List.of(common));
+        ok(b.toArray(String[]::new));
+        CliRunner.Result r = ok("train", "--resume", resumed.toString(), "--epochs", "4", "--backend", "cpu");
+        assertTrue(r.err().contains("140 train / 60 test"), r.err());
+        assertEquals(json(straight.resolve("metrics.json")).get("test_accuracy").asDouble(),
+                json(resumed.resolve("metrics.json")).get("test_accuracy").asDouble(), 1e-12);
+        assertEquals(json(straight.resolve("model.json")).get("columns"), json(resumed.resolve("model.json")).get("columns"));
+        assertUserError("--test-split cannot be combined with --resume", "train", "--resume", resumed.toString(),
+                "--epochs", "5", "--test-split", "0.1");
+    }
 }
