@@ -248,11 +248,6 @@ final class DataSources {
         }
     }
 
-    /** The {@code --data} value as saved in model.json: names as given, paths made absolute (resume from anywhere). */
-    static String canonical(String data) {
-        return DataSettings.canonical(data == null ? "digits" : data);
-    }
-
     static ModelSpec defaultSpec(Dataset train) {
         return train.isClassification()
                 ? ModelSpec.defaultClassifier(train.numFeatures(), train.numClasses())
