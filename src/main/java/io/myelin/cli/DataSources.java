@@ -192,13 +192,14 @@ final class DataSources {
         if (data != null && (data.equals("-") || Files.isRegularFile(Path.of(data)))) {
             return csvRows(run, saved, schema, readTable(data, s, stdin), label, labels);
         }
-        DataSettings source = data == null ? s : s.withData(data);
-        if (schema == null && source != s && !source.data().equals("digits") && !source.data().equals("fashion-mnist")
-                && !Files.isDirectory(Path.of(source.data()))) {
+        // Another source than the run's: read as given (its own test part), without the run's CSV settings.
+        boolean own = data == null || DataSettings.canonical(data).equals(saved.data());
+        if (!own && !data.equals("digits") && !data.equals("fashion-mnist") && !Files.isDirectory(Path.of(data))) {
             throw new UserError("--data " + data + ": no such file or directory (expected a CSV file, - for standard "
                     + "input, digits, fashion-mnist or a directory of IDX files)");
         }
-        Raw raw = raw(source, seed, schema);
+        DataSettings source = own ? s : DataSettings.of(data);
+        Raw raw = raw(source, seed, own ? schema : null);
         if (raw.test() == null) {
             throw new UserError(run + " was trained on every row of " + source.data()
                     + " (--test-split 0), so it has no test data; give --data FILE");

@@ -184,7 +184,6 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-
     /** The saved run, with --epochs, --data, --label-column, --batch-size and --no-shuffle applied where given. */
     private Run resumedRun() {
         ResumeRun r = ResumeRun.read(resume);

@@ -63,7 +63,7 @@ class ModelSpecTest {
         assertTrue(error("{\"input_shape\": [6], \"layers\": [").contains("invalid JSON"));
         assertTrue(error(ISSUE_SPEC.replace("\"loss\"", "\"los\"")).contains("unknown key 'los'"));
         assertTrue(error(ISSUE_SPEC.replace("\"loss\"", "\"normalization\": \"zscore\", \"loss\""))
-                .contains("'normalization' must be one of [min_max, z_score], got 'zscore'"));
+                .contains("'normalization' must be one of [min_max, z_score, none], got 'zscore'"));
     }
 
     @Test
