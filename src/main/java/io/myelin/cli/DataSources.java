@@ -209,6 +209,10 @@ final class DataSources {
         for (int i = 0; i < rows.length; i++) {
             rows[i] = test.sourceRow(i);
         }
+        if (profile != null && profile.featureStats() != null && profile.featureStats().numFeatures() != test.numFeatures()) {
+            throw new UserError(run + " was trained on " + profile.featureStats().numFeatures() + " input features (data: "
+                    + saved.data() + "), but " + raw.description() + " has " + test.numFeatures());
+        }
         return new Rows(test.x(), test.n(), test.numFeatures(), rows, test,
                 "the test part of " + raw.description() + " (" + test.n() + " rows)");
     }

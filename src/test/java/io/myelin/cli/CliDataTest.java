@@ -114,6 +114,8 @@ class CliDataTest {
         double acc = json(out.resolve("metrics.json")).get("test_accuracy").asDouble();
         CliRunner.Result ev = ok("evaluate", out.toString(), "--backend", "cpu");
         assertTrue(ev.out().contains(String.format(Locale.ROOT, "test accuracy: %.4f", acc)), ev.out() + " vs " + acc);
+        assertUserError("was trained on 5 input features (data: " + data.toAbsolutePath().normalize() + "), but digits",
+                "evaluate", out.toString(), "--data", "digits", "--backend", "cpu");
         List<String> lines = ok("predict", out.toString(), "--backend", "cpu").out().strip().lines().toList();
         assertEquals(41, lines.size(), "header and the 40 held-out rows");
         int previous = 0;
