@@ -1,108 +1,256 @@
 package io.myelin.cli;
 
-import io.myelin.data.CsvReader;
+import io.myelin.data.CsvSchema;
+import io.myelin.data.CsvTable;
 import io.myelin.data.Dataset;
 import io.myelin.data.Digits;
 import io.myelin.data.FashionMnist;
+import io.myelin.data.FeatureStats;
 import io.myelin.data.IdxDirectory;
 import io.myelin.data.Normalizer;
 import io.myelin.data.Splits;
+import io.myelin.data.Task;
 import io.myelin.data.TrainTest;
 import io.myelin.loss.Loss;
 import io.myelin.train.DataSet;
 import io.myelin.train.ModelSpec;
 
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
- * Resolves {@code --data} (digits, fashion-mnist, an IDX directory or a CSV file) into normalized
- * train/test sets, and encodes labels the way the model's loss consumes them.
+ * Resolves {@code --data} (digits, fashion-mnist, an IDX directory or a CSV file, with a CSV test file or a
+ * seeded test split) into train/test sets, normalized with statistics of the training part, and the
+ * {@link DataProfile} a model keeps of them; reads new data for a saved model through that profile; and
+ * encodes labels the way the model's loss consumes them.
  */
 final class DataSources {
-    /** CSV files without a separate test file are split 80/20 with the run's seed. */
-    static final double CSV_TEST_FRACTION = 0.2;
-
     private DataSources() {
     }
 
-    /** Un-normalized train/test split of a {@code --data} source, with a description and whether it is images. */
-    record Raw(TrainTest split, String description, boolean images) {
+    /**
+     * Un-normalized train/test sets of a source (test null when there is none), with a description, whether
+     * it is images, and what was learned about its columns and labels.
+     */
+    record Raw(Dataset train, Dataset test, String description, boolean images, CsvSchema schema, Task task,
+               String inference, List<String> classes) {
     }
 
-    static Raw raw(String data, String labelColumn, long seed) {
-        String d = data == null ? "digits" : data.trim();
-        if (d.equals("digits")) {
-            return new Raw(Digits.trainTest(seed), "digits (built-in, UCI optical digits 8x8)", true);
+    /**
+     * Reads a source. A CSV file's columns are fitted on it ({@link CsvSchema#fit}) unless {@code schema} is
+     * given (a resumed run keeps its own); a test file is read through the same schema.
+     */
+    static Raw raw(DataSettings s, long seed, CsvSchema schema) {
+        String d = s.data().trim();
+        boolean csv = !d.equals("digits") && !d.equals("fashion-mnist") && Files.isRegularFile(Path.of(d));
+        if (!csv) {
+            if (s.task() != null) {
+                throw new UserError("--task applies to CSV data; " + d + " has class labels");
+            }
+            if (s.testData() != null) {
+                throw new UserError("--test-data applies to CSV data; " + d + " has its own test set");
+            }
+            if (s.scaleTargets()) {
+                throw new UserError("--scale-targets scales regression targets, but " + d + " has class labels");
+            }
         }
-        if (d.equals("fashion-mnist")) {
-            return new Raw(FashionMnist.load(), "fashion-mnist", true);
+        if (d.equals("digits")) {
+            Dataset all = Digits.load();
+            TrainTest tt = split(all, s.testFraction(), seed);
+            return images(tt, "digits (built-in, UCI optical digits 8x8)");
+        }
+        if (d.equals("fashion-mnist") || Files.isDirectory(Path.of(d))) {
+            if (s.testSplit() != null) {
+                throw new UserError("--test-split applies to a CSV file or digits; " + d + " has its own test set");
+            }
+            return d.equals("fashion-mnist") ? images(FashionMnist.load(), "fashion-mnist")
+                    : images(IdxDirectory.load(Path.of(d)), "IDX directory " + d);
         }
         Path p = Path.of(d);
-        if (Files.isDirectory(p)) {
-            return new Raw(IdxDirectory.load(p), "IDX directory " + p, true);
+        if (!csv) {
+            throw new UserError("--data " + d + ": no such file or directory (expected digits, fashion-mnist, "
+                    + "a directory of IDX files or a CSV file)");
         }
-        if (Files.isRegularFile(p)) {
-            CsvReader reader = new CsvReader();
-            if (labelColumn != null) {
-                reader.labelColumn(labelColumn);
+        CsvTable table = CsvTable.read(p, s.format());
+        CsvSchema fitted = schema != null ? schema : CsvSchema.fit(table, s.labelColumn(), s.task());
+        Dataset all = fitted.encode(table, schema != null ? s.labelColumn() : null, true).dataset();
+        TrainTest tt;
+        String name = "CSV " + p.getFileName();
+        if (s.testData() != null) {
+            if (s.testSplit() != null) {
+                throw new UserError("--test-data and --test-split cannot be combined: with a test file nothing is split off");
             }
-            return new Raw(Splits.trainTest(reader.read(p), CSV_TEST_FRACTION, seed), "CSV " + p.getFileName(), false);
-        }
-        throw new UserError("--data " + d + ": no such file or directory (expected digits, fashion-mnist, "
-                + "a directory of IDX files or a CSV file)");
-    }
-
-    /**
-     * Loads {@code --data} and normalizes it with statistics of the training split. {@code normalization}
-     * is the spec's choice ({@link ModelSpec#normalization()}): {@code "z_score"} standardizes every feature
-     * (pixel or column) to mean 0, standard deviation 1; {@code "min_max"} or null maps to [0, 1], with one
-     * shared range for images (pixels keep their relative brightness) and one range per CSV column.
-     */
-    static TrainCommand.LoadedData load(String data, String labelColumn, long seed, String normalization) {
-        Raw raw = raw(data, labelColumn, seed);
-        TrainTest tt = raw.split();
-        Normalizer norm;
-        if ("z_score".equals(normalization)) {
-            norm = Normalizer.fit(Normalizer.Kind.Z_SCORE, tt.train());
-        } else if (normalization == null || normalization.equals("min_max")) {
-            norm = raw.images() ? Normalizer.fitGlobalMinMax(tt.train())
-                    : Normalizer.fit(Normalizer.Kind.MIN_MAX, tt.train());
+            Path testPath = Path.of(s.testData());
+            Dataset test = fitted.encode(CsvTable.read(testPath, s.format()), null, true).dataset();
+            tt = new TrainTest(all, test);
+            name += " (test: " + testPath.getFileName() + ")";
         } else {
-            throw new UserError("unknown normalization '" + normalization + "' (known: min_max, z_score)");
+            tt = split(all, s.testFraction(), seed);
         }
-        return new TrainCommand.LoadedData(norm.apply(tt.train()), tt.test() == null ? null : norm.apply(tt.test()),
-                describe(raw, tt), norm.toMap());
+        return new Raw(tt.train(), tt.test(), name, false, fitted, fitted.task(), fitted.inference(), fitted.classes());
+    }
+
+    private static Raw images(TrainTest tt, String description) {
+        Dataset train = tt.train();
+        return new Raw(train, tt.test(), description, true, null, Task.CLASSIFICATION,
+                "images with " + train.numClasses() + " classes", train.classNames());
+    }
+
+    /** Holds out {@code fraction} of the rows (seeded); 0 keeps every row for training and has no test set. */
+    private static TrainTest split(Dataset all, double fraction, long seed) {
+        if (!(fraction >= 0 && fraction < 1)) {
+            throw new UserError("--test-split must be at least 0 and below 1, got " + fraction);
+        }
+        if (fraction == 0) {
+            return new TrainTest(all, null);
+        }
+        TrainTest tt = Splits.trainTest(all, fraction, seed);
+        return tt.test().n() == 0 ? new TrainTest(tt.train(), null) : tt;
     }
 
     /**
-     * A resumed run's data: the source's split with the normalization saved in the run (not refitted), so
-     * the model sees the inputs it was trained on.
+     * A fresh run's data: the source read and split, normalized with statistics of the training part.
+     * {@code normalization} is the spec's choice ({@link ModelSpec#normalization()}, see {@link
+     * Normalizer#forName}).
+     */
+    static TrainCommand.LoadedData load(DataSettings s, long seed, String normalization) {
+        Raw raw = raw(s, seed, null);
+        Normalizer norm = Normalizer.forName(normalization, raw.train(), raw.images());
+        Normalizer scaling = null;
+        if (s.scaleTargets()) {
+            if (raw.train().isClassification()) {
+                throw new UserError("--scale-targets scales regression targets, but the task is classification ("
+                        + raw.inference() + "; --task regression chooses regression)");
+            }
+            scaling = Normalizer.fit(Normalizer.Kind.Z_SCORE, raw.train().targets(), raw.train().targetDim());
+        }
+        List<String> names = raw.schema() != null ? raw.schema().inputNames()
+                : FeatureStats.numberedNames("pixel", raw.train().numFeatures());
+        FeatureStats stats = FeatureStats.fit(raw.train().x(), raw.train().numFeatures(), names);
+        DataProfile profile = new DataProfile(raw.task(), raw.inference(), raw.classes(), raw.schema(), stats, scaling);
+        return loaded(raw, norm, profile, s);
+    }
+
+    /**
+     * A resumed run's data: the source's split with the normalization, columns and target scaling saved in the
+     * run (not refitted), so the model sees the inputs it was trained on.
      */
     @SuppressWarnings("unchecked")
-    static TrainCommand.LoadedData loadSaved(String data, String labelColumn, long seed, Object normalization) {
-        Raw raw = raw(data, labelColumn, seed);
-        TrainTest tt = raw.split();
-        if (!(normalization instanceof Map<?, ?> saved)) {
-            return new TrainCommand.LoadedData(tt.train(), tt.test(), describe(raw, tt), null);
-        }
-        Normalizer norm = Normalizer.fromMap((Map<String, ?>) saved);
-        return new TrainCommand.LoadedData(norm.apply(tt.train()), tt.test() == null ? null : norm.apply(tt.test()),
-                describe(raw, tt), (Map<String, Object>) saved);
+    static TrainCommand.LoadedData loadSaved(DataSettings s, long seed, Map<String, Object> modelJson) {
+        DataProfile saved = DataProfile.readFrom(modelJson);
+        Raw raw = raw(s, seed, saved == null ? null : saved.columns());
+        Normalizer norm = modelJson.get("normalization") instanceof Map<?, ?> m ? Normalizer.fromMap((Map<String, ?>) m)
+                : Normalizer.identity(raw.train().numFeatures());
+        DataProfile profile = saved != null ? saved
+                : new DataProfile(raw.task(), raw.inference(), raw.classes(), raw.schema(), null, null);
+        return loaded(raw, norm, profile, s);
     }
 
-    private static String describe(Raw raw, TrainTest tt) {
-        return raw.description() + ", " + tt.train().n() + " train / " + (tt.test() == null ? 0 : tt.test().n()) + " test";
+    private static TrainCommand.LoadedData loaded(Raw raw, Normalizer norm, DataProfile profile, DataSettings s) {
+        Dataset train = prepare(raw.train(), norm, profile.targetScaling());
+        Dataset test = raw.test() == null ? null : prepare(raw.test(), norm, profile.targetScaling());
+        String description = raw.description() + ", " + train.n() + " train / "
+                + (test == null ? "no test data (--test-split 0 trains on every row)" : test.n() + " test");
+        return new TrainCommand.LoadedData(train, test, description, norm.toMap(), profile, s);
     }
 
-    /** The {@code --data} value as saved in model.json: names as given, paths made absolute (resume from anywhere). */
-    static String canonical(String data) {
-        String d = data == null ? "digits" : data.trim();
-        if (d.equals("digits") || d.equals("fashion-mnist")) {
-            return d;
+    /** Normalized features and, with a target scaling, standardized targets. */
+    static Dataset prepare(Dataset d, Normalizer norm, Normalizer targetScaling) {
+        Dataset out = norm == null ? d : norm.apply(d);
+        return targetScaling == null ? out : out.withTargets(targetScaling.apply(out.targets()));
+    }
+
+    /** New rows for a saved model, un-normalized: features, each row's number in its input, labels if read. */
+    record Rows(float[] x, int n, int numFeatures, int[] rows, Dataset labelled, String description) {
+    }
+
+    /**
+     * The rows evaluate or predict score. Without {@code data}: the run's test data (its test file, or the part
+     * of its training file it held out). A CSV file, or {@code -} for standard input, is read whole through the
+     * run's columns; digits, fashion-mnist or an IDX directory give their test part. {@code labels}: the label
+     * column is needed (evaluate) or ignored where present (predict). Rows come in input order.
+     */
+    static Rows forModel(Path run, Map<String, Object> modelJson, String data, CsvOptions csv, Long seedOption,
+                         boolean labels, InputStream stdin) {
+        Map<?, ?> training = modelJson.get("training") instanceof Map<?, ?> t ? t : Map.of();
+        DataSettings saved = DataSettings.fromMap(training);
+        DataSettings s = new DataSettings(saved.data(), csv.labelColumn != null ? csv.labelColumn : saved.labelColumn(),
+                saved.header() && !csv.noHeader, csv.delimiterChar() != null ? csv.delimiterChar() : saved.delimiter(),
+                saved.task(), saved.testData(), saved.testSplit(), saved.scaleTargets());
+        long seed = seedOption != null ? seedOption : SavedModel.seed(modelJson);
+        DataProfile profile = DataProfile.readFrom(modelJson);
+        CsvSchema schema = profile == null ? null : profile.columns();
+        String label = csv.labelColumn;
+        if (data == null && saved.testData() != null) {
+            return csvRows(run, saved, schema, readTable(saved.testData(), s, stdin), label, labels);
         }
-        return Path.of(d).toAbsolutePath().normalize().toString();
+        if (data != null && (data.equals("-") || Files.isRegularFile(Path.of(data)))) {
+            return csvRows(run, saved, schema, readTable(data, s, stdin), label, labels);
+        }
+        // Another source than the run's: read as given (its own test part), without the run's CSV settings.
+        boolean own = data == null || DataSettings.canonical(data).equals(saved.data());
+        if (!own && !data.equals("digits") && !data.equals("fashion-mnist") && !Files.isDirectory(Path.of(data))) {
+            throw new UserError("--data " + data + ": no such file or directory (expected a CSV file, - for standard "
+                    + "input, digits, fashion-mnist or a directory of IDX files)");
+        }
+        DataSettings source = own ? s : DataSettings.of(data);
+        Raw raw = raw(source, seed, own ? schema : null);
+        if (raw.test() == null) {
+            throw new UserError(run + " was trained on every row of " + source.data()
+                    + " (--test-split 0), so it has no test data; give --data FILE");
+        }
+        Dataset test = inFileOrder(raw.test());
+        int[] rows = new int[test.n()];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = test.sourceRow(i);
+        }
+        if (profile != null && profile.featureStats() != null && profile.featureStats().numFeatures() != test.numFeatures()) {
+            throw new UserError(run + " was trained on " + profile.featureStats().numFeatures() + " input features (data: "
+                    + saved.data() + "), but " + raw.description() + " has " + test.numFeatures());
+        }
+        return new Rows(test.x(), test.n(), test.numFeatures(), rows, test,
+                "the test part of " + raw.description() + " (" + test.n() + " rows)");
+    }
+
+    private static CsvTable readTable(String data, DataSettings s, InputStream stdin) {
+        if (data.equals("-")) {
+            return CsvTable.read(stdin, "standard input", s.format());
+        }
+        return CsvTable.read(Path.of(data), s.format());
+    }
+
+    private static Rows csvRows(Path run, DataSettings saved, CsvSchema schema, CsvTable table, String label,
+                                boolean labels) {
+        if (schema == null) {
+            throw new UserError(run + " was not trained on a CSV file (its data: " + saved.data() + "), so it cannot "
+                    + "read " + table.source() + "; give --data digits, fashion-mnist or a directory of IDX files");
+        }
+        CsvSchema.Encoded e = schema.encode(table, label, labels);
+        return new Rows(e.x(), e.n(), e.numFeatures(), e.rows(), e.hasLabels() ? e.dataset() : null,
+                table.source() + " (" + e.n() + " rows)");
+    }
+
+    private static Dataset inFileOrder(Dataset d) {
+        int[] order = IntStream.range(0, d.n()).boxed().sorted(Comparator.comparingInt(d::sourceRow))
+                .mapToInt(Integer::intValue).toArray();
+        return d.subset(order);
+    }
+
+    /** Prints one warning line when the rows' feature means drifted from training ({@link FeatureStats#drift}). */
+    static void warnDrift(DataProfile profile, Rows rows) {
+        if (profile == null || profile.featureStats() == null || profile.featureStats().numFeatures() != rows.numFeatures()) {
+            return;
+        }
+        FeatureStats stats = profile.featureStats();
+        String w = stats.warning(stats.drift(rows.x(), rows.n()), rows.n());
+        if (w != null) {
+            System.err.println("warning: " + w);
+        }
     }
 
     static ModelSpec defaultSpec(Dataset train) {
@@ -111,31 +259,34 @@ final class DataSources {
                 : ModelSpec.defaultRegressor(train.numFeatures(), train.targetDim());
     }
 
-    /** Encodes a dataset's labels as the loss consumes them; errors name the mismatch. */
+    /** Encodes a dataset's labels as the loss consumes them; errors name the mismatch and the first row concerned. */
     static DataSet encode(Dataset d, Loss loss, int outputs, String what) {
         float[] y;
         switch (loss.targetKind()) {
             case SPARSE_CLASSES -> {
                 requireClasses(d, loss, what);
                 if (d.numClasses() > outputs) {
-                    throw new UserError(what + " has " + d.numClasses() + " classes but the model has " + outputs
-                            + " outputs");
+                    throw tooManyClasses(d, outputs, what);
                 }
                 y = d.classLabelsAsFloats();
             }
             case ONE_HOT -> {
                 requireClasses(d, loss, what);
                 if (d.numClasses() != outputs) {
-                    throw new UserError(what + " has " + d.numClasses() + " classes but the model has " + outputs
-                            + " outputs");
+                    throw d.numClasses() > outputs ? tooManyClasses(d, outputs, what)
+                            : new UserError(what + " has " + d.numClasses() + " classes but the model has " + outputs
+                            + " outputs (loss '" + loss.name() + "' needs one per class)");
                 }
                 y = d.oneHot();
             }
             case BINARY, SIGNED -> {
                 requireClasses(d, loss, what);
-                if (d.numClasses() > 2 || outputs != 1) {
-                    throw new UserError("loss '" + loss.name() + "' needs 2 classes and 1 output; " + what + " has "
-                            + d.numClasses() + " classes, the model " + outputs + " outputs");
+                if (outputs != 1) {
+                    throw new UserError("loss '" + loss.name() + "' needs 2 classes and 1 output; the model has "
+                            + outputs + " outputs");
+                }
+                if (d.numClasses() > 2) {
+                    throw tooManyClasses(d, 2, what);
                 }
                 y = d.classLabelsAsFloats();
                 if (loss.targetKind() == Loss.TargetKind.SIGNED) {
@@ -155,9 +306,44 @@ final class DataSources {
         return new DataSet(d.x(), y, d.n());
     }
 
+    /** Names the first row (in the source file) whose class has no model output. */
+    private static UserError tooManyClasses(Dataset d, int outputs, String what) {
+        int[] labels = d.classLabels();
+        int first = -1;
+        for (int i = 0; i < d.n(); i++) {
+            if (labels[i] >= outputs && (first < 0 || d.sourceRow(i) < d.sourceRow(first))) {
+                first = i;
+            }
+        }
+        String names = String.join(", ", d.classNames());
+        if (first < 0) {
+            return new UserError(what + " has " + d.numClasses() + " classes (" + names + ") but the model has "
+                    + outputs + " outputs");
+        }
+        return new UserError(what + ", row " + d.sourceRow(first) + ": label '" + d.classNames().get(labels[first])
+                + "' is class " + labels[first] + " of " + d.numClasses() + " (" + names + "), but the model has only "
+                + outputs + " outputs");
+    }
+
     private static void requireClasses(Dataset d, Loss loss, String what) {
         if (!d.isClassification()) {
             throw new UserError("loss '" + loss.name() + "' needs class labels but " + what + " has real-valued targets");
+        }
+    }
+
+    /** The settings of {@code --data}, the CSV options and {@code --task} (train's test options at their defaults). */
+    static DataSettings settings(String data, CsvOptions csv, String task) {
+        Character delimiter = csv.delimiterChar();
+        return new DataSettings(data == null ? "digits" : data, csv.labelColumn, !csv.noHeader,
+                delimiter == null ? ',' : delimiter, task == null ? null : parseTask(task), null, null, false);
+    }
+
+    /** {@code --task}'s value; a {@link UserError} naming the known ones otherwise. */
+    static Task parseTask(String name) {
+        try {
+            return Task.fromJsonName(name);
+        } catch (io.myelin.data.DataException e) {
+            throw new UserError("--task must be classification or regression, got '" + name + "'");
         }
     }
 }

@@ -9,6 +9,7 @@ import io.myelin.train.ModelSpec;
 import io.myelin.train.Sequential;
 import io.myelin.train.callbacks.LearningRateRangeTest;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -45,8 +46,11 @@ final class LrFindCommand implements Callable<Integer> {
             description = "digits | fashion-mnist | DIR with IDX files | FILE.csv (default: ${DEFAULT-VALUE}).")
     String data;
 
-    @Option(names = "--label-column", description = "CSV label column (default: the last column).")
-    String labelColumn;
+    @Mixin
+    CsvOptions csv;
+
+    @Option(names = "--task", paramLabel = "classification|regression", description = "As for train.")
+    String task;
 
     @Option(names = "--batch-size", defaultValue = "32", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -87,7 +91,7 @@ final class LrFindCommand implements Callable<Integer> {
                 : Path.of("runs", "lr-find-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         checkOut(dir);
         ModelSpec userSpec = model != null ? ModelSpec.read(model) : null;
-        TrainCommand.LoadedData loaded = DataSources.load(data, labelColumn, seed,
+        TrainCommand.LoadedData loaded = DataSources.load(DataSources.settings(data, csv, task), seed,
                 userSpec == null ? null : userSpec.normalization());
         ModelSpec spec = userSpec != null ? userSpec : DataSources.defaultSpec(loaded.train());
         try (Backend be = Backends.create(backend); Sequential net = spec.build(be, seed)) {

@@ -11,11 +11,11 @@ import java.util.Map;
 /**
  * What {@code myelin train --resume RUN_DIR} continues, read from the run directory: the spec, seed and
  * normalization of {@code model.json}, its {@code training} object (data source, label column, schedule
- * length) and the {@link ResumeState} of {@code training_state.json}. Every problem is a {@link UserError}
+ * length, data settings) and the {@link ResumeState} of {@code training_state.json}. Every problem is a {@link UserError}
  * or a {@code ModelFileException} raised before anything is trained or written.
  */
 record ResumeRun(Path dir, ModelSpec spec, long seed, Object normalization, String data, String labelColumn,
-                 Long scheduleSteps, ResumeState state) {
+                 Long scheduleSteps, ResumeState state, Map<String, Object> modelJson) {
 
     static ResumeRun read(Path dir) {
         if (!Files.exists(dir)) {
@@ -40,6 +40,6 @@ record ResumeRun(Path dir, ModelSpec spec, long seed, Object normalization, Stri
         Long steps = training.get("lr_schedule_steps") instanceof Number n ? n.longValue() : null;
         return new ResumeRun(dir, SavedModel.spec(dir, m), SavedModel.seed(m), m.get("normalization"),
                 data == null ? "digits" : data.toString(), label == null ? null : label.toString(), steps,
-                Checkpoints.readState(dir.resolve(Checkpoints.STATE)));
+                Checkpoints.readState(dir.resolve(Checkpoints.STATE)), m);
     }
 }

@@ -117,6 +117,7 @@ final class RunOutputs {
         m.put("loss", net.loss().name());
         m.put("optimizer", net.optimizer().toSpec());
         m.put("normalization", data.normalization());
+        data.profile().writeTo(m);
         m.put("seed", net.seed());
         m.put("global_step", net.globalStep());
         m.put("training", training);

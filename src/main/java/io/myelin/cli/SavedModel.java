@@ -12,10 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** A run directory written by {@code myelin train}, loaded back: spec, weights and input normalization. */
-record SavedModel(Sequential model, Normalizer normalizer) implements AutoCloseable {
+/**
+ * A run directory written by {@code myelin train}, loaded back: spec, weights, input normalization, the parsed
+ * model.json and the {@link DataProfile} saved in it (null for a run written before profiles were saved).
+ */
+record SavedModel(Sequential model, Normalizer normalizer, Map<String, Object> modelJson, DataProfile profile)
+        implements AutoCloseable {
 
     static SavedModel load(Path dir, Backend backend) {
+        if (!Files.isDirectory(dir)) {
+            throw new UserError(dir + ": no such run directory");
+        }
         Map<String, Object> m = readModelJson(dir);
         Sequential model = spec(dir, m).build(backend, seed(m));
         try {
@@ -24,7 +31,12 @@ record SavedModel(Sequential model, Normalizer normalizer) implements AutoClosea
             model.close();
             throw e;
         }
-        return new SavedModel(model, normalizer(m));
+        try {
+            return new SavedModel(model, normalizer(m), m, DataProfile.readFrom(m));
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
     }
 
     /** The parsed model.json of a run directory; a {@link UserError} when the directory is not one. */

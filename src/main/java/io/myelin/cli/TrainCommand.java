@@ -16,10 +16,12 @@ import io.myelin.train.TrainingDivergedException;
 import io.myelin.train.callbacks.LearningRateScheduler;
 import io.myelin.train.callbacks.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -41,7 +43,8 @@ import java.util.concurrent.Callable;
                 + "run, finished or interrupted, with --resume.")
 final class TrainCommand implements Callable<Integer> {
     /** Options that decide which model trains on which samples; a resumed run keeps the ones it started with. */
-    private static final List<String> KEPT_BY_RESUME = List.of("--model", "--init-weights", "--seed", "--validation-split");
+    private static final List<String> KEPT_BY_RESUME = List.of("--model", "--init-weights", "--seed", "--validation-split",
+            "--task", "--test-data", "--test-split", "--scale-targets", "--no-header", "--delimiter");
 
     @Option(names = "--model", description = "Model spec JSON (default: an MLP suited to the data).")
     Path model;
@@ -50,8 +53,30 @@ final class TrainCommand implements Callable<Integer> {
             description = "digits | fashion-mnist | DIR with IDX files | FILE.csv (default: ${DEFAULT-VALUE}).")
     String data;
 
-    @Option(names = "--label-column", description = "CSV label column (default: the last column).")
-    String labelColumn;
+    @Mixin
+    CsvOptions csv;
+
+    @Option(names = "--task", paramLabel = "classification|regression",
+            description = "What the CSV label column holds (default: inferred: names, or integers with at most 50 "
+                    + "distinct values, are classes; other numbers are regression targets).")
+    String task;
+
+    @Option(names = "--test-data", paramLabel = "FILE.csv",
+            description = "A separate CSV test file, read like --data (then nothing is split off).")
+    String testData;
+
+    @Option(names = "--test-split", paramLabel = "F",
+            description = "Fraction of a CSV file (or digits) held out for testing (default: 0.2; 0: train on every row, "
+                    + "no test metric).")
+    Double testSplit;
+
+    @Option(names = "--scale-targets",
+            description = "Standardize regression targets (z-score with the training mean and std, saved in model.json "
+                    + "and undone by predict).")
+    boolean scaleTargets;
+
+    @Option(names = "--force", description = "Write into an --out directory that already holds a run, replacing it.")
+    boolean force;
 
     @Option(names = "--epochs", defaultValue = "30",
             description = "Epochs in total (default: ${DEFAULT-VALUE}; with --resume: the run's original epochs).")
@@ -93,7 +118,8 @@ final class TrainCommand implements Callable<Integer> {
     CommandSpec commandSpec;
 
     /** Train and test data with their description; features already normalized. */
-    record LoadedData(Dataset train, Dataset test, String description, Map<String, Object> normalization) {
+    record LoadedData(Dataset train, Dataset test, String description, Map<String, Object> normalization,
+                      DataProfile profile, DataSettings settings) {
     }
 
     /** Everything one run needs, fresh or resumed ({@code resumed} null for a fresh run). */
@@ -108,7 +134,7 @@ final class TrainCommand implements Callable<Integer> {
             for (String option : KEPT_BY_RESUME) {
                 if (given(option)) {
                     throw new UserError(option + " cannot be combined with --resume: a resumed run keeps the model, "
-                            + "weights, seed and validation split it was started with");
+                            + "weights, seed, validation split and the way its data is read and split");
                 }
             }
         }
@@ -122,7 +148,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError("--checkpoint-every must be a number of epochs (0: only at the end), got "
                     + checkpointEvery);
         }
-        return execute(resume != null ? resumedRun() : freshRun());
+        Run run = resume != null ? resumedRun() : freshRun();
+        System.err.println(run.data().profile().taskLine());
+        return execute(run);
     }
 
     private boolean given(String option) {
@@ -132,11 +160,28 @@ final class TrainCommand implements Callable<Integer> {
     private Run freshRun() {
         Path outDir = out != null ? out
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        refuseExistingRun(outDir);
         ModelSpec userSpec = model != null ? ModelSpec.read(model) : null;
-        LoadedData loaded = DataSources.load(data, labelColumn, seed, userSpec == null ? null : userSpec.normalization());
+        DataSettings d = DataSources.settings(data, csv, task);
+        DataSettings settings = new DataSettings(d.data(), d.labelColumn(), d.header(), d.delimiter(), d.task(), testData,
+                testSplit, scaleTargets);
+        LoadedData loaded = DataSources.load(settings, seed, userSpec == null ? null : userSpec.normalization());
         ModelSpec spec = userSpec != null ? userSpec : DataSources.defaultSpec(loaded.train());
-        return new Run(spec, seed, loaded, data, labelColumn, epochs, batchSize, !noShuffle, validationSplit, null,
+        return new Run(spec, seed, loaded, data, csv.labelColumn, epochs, batchSize, !noShuffle, validationSplit, null,
                 null, outDir);
+    }
+
+    /** A fresh run does not write over a directory holding another run's files unless --force is given. */
+    private void refuseExistingRun(Path outDir) {
+        if (force) {
+            return;
+        }
+        for (String f : new String[] {"model.json", Checkpoints.WEIGHTS}) {
+            if (Files.exists(outDir.resolve(f))) {
+                throw new UserError("--out " + outDir + " already holds a run (" + f + "); choose another directory, "
+                        + "add --force to replace it, or continue it with --resume " + outDir);
+            }
+        }
     }
 
     /** The saved run, with --epochs, --data, --label-column, --batch-size and --no-shuffle applied where given. */
@@ -152,8 +197,10 @@ final class TrainCommand implements Callable<Integer> {
                             + st.epochsCompleted() + " to train further");
         }
         String source = given("--data") ? data : r.data();
-        String label = given("--label-column") ? labelColumn : r.labelColumn();
-        LoadedData loaded = DataSources.loadSaved(source, label, r.seed(), r.normalization());
+        String label = given("--label-column") ? csv.labelColumn : r.labelColumn();
+        Map<?, ?> training = r.modelJson().get("training") instanceof Map<?, ?> t ? t : Map.of();
+        DataSettings settings = DataSettings.fromMap(training).withData(source).withLabelColumn(label);
+        LoadedData loaded = DataSources.loadSaved(settings, r.seed(), r.modelJson());
         return new Run(r.spec(), r.seed(), loaded, source, label, total, given("--batch-size") ? batchSize : st.batchSize(),
                 !noShuffle && st.shuffle(), st.validationSplit(), r.scheduleSteps(), r, out != null ? out : resume);
     }
@@ -190,8 +237,7 @@ final class TrainCommand implements Callable<Integer> {
                 cfg.callback(new LearningRateScheduler(Schedules.fromSpec(schedule, net.optimizer().baseLearningRate(), steps)));
             }
             Map<String, Object> training = new LinkedHashMap<>();
-            training.put("data", DataSources.canonical(run.dataSource()));
-            training.put("label_column", run.labelColumn());
+            training.putAll(run.data().settings().toMap());
             training.put("lr_schedule_steps", scheduleSteps);
             Path outDir = run.outDir();
             boolean inPlace = run.resumed() != null
@@ -226,7 +272,8 @@ final class TrainCommand implements Callable<Integer> {
         String summary = metrics.containsKey("test_accuracy")
                 ? String.format(Locale.ROOT, "test accuracy: %.4f  test loss: %.4f", (Double) metrics.get("test_accuracy"), (Double) metrics.get("test_loss"))
                 : metrics.containsKey("test_loss") ? String.format(Locale.ROOT, "test loss: %.4f", (Double) metrics.get("test_loss"))
-                : String.format(Locale.ROOT, "train loss: %.4f", (Double) metrics.get("train_loss"));
+                : String.format(Locale.ROOT, "train loss: %.4f (no test data: --test-split 0 trains on every row)",
+                        (Double) metrics.get("train_loss"));
         System.out.println(summary);
         System.out.println("wrote " + outDir + " (model.json, weights.safetensors, optimizer.safetensors, "
                 + "training_state.json, history.csv, metrics.json, curves.png)");
@@ -237,6 +284,10 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("backend", be.name());
         metrics.put("data", run.data().description());
+        metrics.put("task", run.data().profile().task().jsonName());
+        if (test == null) {
+            metrics.put("test", "none: --test-split 0 trains on every row");
+        }
         if (history == null) {
             return metrics;
         }

@@ -6,7 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits CSV text into records following RFC 4180: fields separated by commas, records by LF or CRLF,
+ * Splits CSV text into records following RFC 4180: fields separated by a delimiter (a comma unless told
+ * otherwise, e.g. a tab), records by LF or CRLF,
  * a field in double quotes may hold commas, line breaks and doubled quotes ({@code ""} for {@code "}).
  * Blank lines are skipped; a leading UTF-8 byte-order mark is dropped. Unquoted fields are kept as they
  * are (a stray quote inside one is taken literally).
@@ -18,14 +19,23 @@ final class CsvRecords {
 
     private final Reader in;
     private final String source;
+    private final char delimiter;
     private int line = 1;
     private int peeked = NONE;
     private boolean started;
     private static final int NONE = -2;
 
     CsvRecords(Reader in, String source) {
+        this(in, source, ',');
+    }
+
+    CsvRecords(Reader in, String source, char delimiter) {
+        if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
+            throw new DataException("the CSV delimiter cannot be a quote or a line break");
+        }
         this.in = in;
         this.source = source;
+        this.delimiter = delimiter;
     }
 
     /** The next non-blank record, or null at the end of the input. */
@@ -61,7 +71,7 @@ final class CsvRecords {
                     }
                     cell.append((char) c);
                 }
-            } else if (c == ',') {
+            } else if (c == delimiter) {
                 cells.add(cell.toString());
                 cell.setLength(0);
                 cellQuoted = false;

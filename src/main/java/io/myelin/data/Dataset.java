@@ -32,9 +32,16 @@ public final class Dataset {
     private final List<String> classNames;
     private final float[] targets;
     private final int targetDim;
+    // The sample's row in its source file (from 1), kept through subsets and shuffles; null: row = index + 1.
+    private final int[] rows;
 
     private Dataset(float[] x, int n, int[] featureShape, int[] classLabels, List<String> classNames,
                     float[] targets, int targetDim) {
+        this(x, n, featureShape, classLabels, classNames, targets, targetDim, null);
+    }
+
+    private Dataset(float[] x, int n, int[] featureShape, int[] classLabels, List<String> classNames,
+                    float[] targets, int targetDim, int[] rows) {
         this.x = x;
         this.n = n;
         this.featureShape = featureShape;
@@ -43,6 +50,7 @@ public final class Dataset {
         this.classNames = classNames;
         this.targets = targets;
         this.targetDim = targetDim;
+        this.rows = rows;
     }
 
     /** A classification dataset whose classes are named "0", "1", … "numClasses-1". */
@@ -201,18 +209,38 @@ public final class Dataset {
             }
             System.arraycopy(x, i * numFeatures, sx, r * numFeatures, numFeatures);
         }
+        int[] sr = new int[indices.length];
+        for (int r = 0; r < indices.length; r++) {
+            sr[r] = sourceRow(indices[r]);
+        }
         if (isClassification()) {
             int[] sl = new int[indices.length];
             for (int r = 0; r < indices.length; r++) {
                 sl[r] = classLabels[indices[r]];
             }
-            return new Dataset(sx, indices.length, featureShape, sl, classNames, null, 0);
+            return new Dataset(sx, indices.length, featureShape, sl, classNames, null, 0, sr);
         }
         float[] st = new float[indices.length * targetDim];
         for (int r = 0; r < indices.length; r++) {
             System.arraycopy(targets, indices[r] * targetDim, st, r * targetDim, targetDim);
         }
-        return new Dataset(sx, indices.length, featureShape, null, null, st, targetDim);
+        return new Dataset(sx, indices.length, featureShape, null, null, st, targetDim, sr);
+    }
+
+    /**
+     * Sample {@code i}'s row in the file it was read from (from 1, before any split or shuffle), so an error
+     * about it can name the row a user sees; {@code i + 1} for a dataset that was not read from a file.
+     */
+    public int sourceRow(int i) {
+        return rows == null ? i + 1 : rows[i];
+    }
+
+    /** The same samples, remembering their rows in the source file ({@code rows[i]} for sample i, from 1). */
+    public Dataset withRows(int[] sourceRows) {
+        if (sourceRows.length != n) {
+            throw new IllegalArgumentException("dataset has " + n + " samples but " + sourceRows.length + " rows were given");
+        }
+        return new Dataset(x, n, featureShape, classLabels, classNames, targets, targetDim, sourceRows.clone());
     }
 
     /** The same labels with new features of the same shape, e.g. after normalization. */
@@ -221,7 +249,7 @@ public final class Dataset {
             throw new IllegalArgumentException("new features have " + newX.length + " values, expected "
                     + n + " x " + numFeatures);
         }
-        return new Dataset(newX, n, featureShape, classLabels, classNames, targets, targetDim);
+        return new Dataset(newX, n, featureShape, classLabels, classNames, targets, targetDim, rows);
     }
 
     /** The same features with new regression targets {@code (n, targetDim)}, e.g. after a log transform. */
@@ -229,7 +257,11 @@ public final class Dataset {
         if (isClassification()) {
             throw new IllegalStateException("withTargets() needs a regression dataset, this one has class labels");
         }
-        return regression(x, featureShape, newTargets, targetDim);
+        if (newTargets.length != targets.length) {
+            throw new IllegalArgumentException("new targets have " + newTargets.length + " values, expected "
+                    + n + " x " + targetDim);
+        }
+        return new Dataset(x, n, featureShape, null, null, newTargets, targetDim, rows);
     }
 
     /** A seeded train/test split; see {@link Splits#trainTest}. */

@@ -13,8 +13,11 @@ import java.util.Map;
  * <ul>
  *   <li>{@link Kind#MIN_MAX}: shift = min, scale = max - min, mapping training data to [0, 1];</li>
  *   <li>{@link Kind#Z_SCORE}: shift = mean, scale = population standard deviation (ddof = 0, as
- *       scikit-learn's StandardScaler).</li>
+ *       scikit-learn's StandardScaler);</li>
+ *   <li>{@link Kind#NONE}: shift 0, scale 1, the inputs as they are.</li>
  * </ul>
+ * {@link #forName} is the one place that maps a spec's {@code "normalization"} value ({@link #NAMES}) to a
+ * fitted normalizer.
  * A constant feature (range or deviation 0) gets scale 1 rather than a division by zero.
  *
  * <p>Saved in model.json through {@link #toMap()} / {@link #fromMap(Map)}:
@@ -27,7 +30,7 @@ import java.util.Map;
 public record Normalizer(Kind kind, float[] shift, float[] scale) {
     /** Which statistics define shift and scale. */
     public enum Kind {
-        MIN_MAX, Z_SCORE;
+        MIN_MAX, Z_SCORE, NONE;
 
         /** The name used in model.json, e.g. {@code "min_max"}. */
         public String jsonName() {
@@ -40,8 +43,38 @@ public record Normalizer(Kind kind, float[] shift, float[] scale) {
                     return k;
                 }
             }
-            throw new DataException("unknown normalizer kind '" + name + "' (known: min_max, z_score)");
+            throw new DataException("unknown normalizer kind '" + name + "' (known: " + String.join(", ", NAMES) + ")");
         }
+    }
+
+    /** The values a model spec's {@code "normalization"} may take, in the order documented. */
+    public static final List<String> NAMES = List.of("min_max", "z_score", "none");
+
+    /**
+     * The normalizer a spec's {@code "normalization"} value asks for, fitted on {@code train}: {@code "min_max"}
+     * or null (the default) maps to [0, 1], with one range shared by every feature for {@code images} (pixels
+     * keep their relative brightness) and one range per feature otherwise; {@code "z_score"} standardizes every
+     * feature; {@code "none"} leaves the inputs as they are. Another name is a {@link DataException} naming
+     * the known ones.
+     */
+    public static Normalizer forName(String name, Dataset train, boolean images) {
+        if (name == null || name.equals("min_max")) {
+            return images ? fitGlobalMinMax(train) : fit(Kind.MIN_MAX, train);
+        }
+        if (name.equals("z_score")) {
+            return fit(Kind.Z_SCORE, train);
+        }
+        if (name.equals("none")) {
+            return identity(train.numFeatures());
+        }
+        throw new DataException("unknown normalization '" + name + "' (known: " + String.join(", ", NAMES) + ")");
+    }
+
+    /** Shift 0 and scale 1 for {@code numFeatures} features. */
+    public static Normalizer identity(int numFeatures) {
+        float[] scale = new float[numFeatures];
+        Arrays.fill(scale, 1f);
+        return new Normalizer(Kind.NONE, new float[numFeatures], scale);
     }
 
     public Normalizer {
@@ -89,7 +122,11 @@ public record Normalizer(Kind kind, float[] shift, float[] scale) {
             throw new DataException("cannot fit a normalizer on " + x.length + " values of " + numFeatures
                     + " features: need at least one whole row");
         }
-        return kind == Kind.MIN_MAX ? fitMinMax(x, n, numFeatures) : fitZScore(x, n, numFeatures);
+        return switch (kind) {
+            case MIN_MAX -> fitMinMax(x, n, numFeatures);
+            case Z_SCORE -> fitZScore(x, n, numFeatures);
+            case NONE -> identity(numFeatures);
+        };
     }
 
     private static Normalizer fitMinMax(float[] x, int n, int f) {
@@ -169,6 +206,22 @@ public record Normalizer(Kind kind, float[] shift, float[] scale) {
         for (int i = 0; i < x.length; i += f) {
             for (int j = 0; j < f; j++) {
                 out[i + j] = (x[i + j] - shift[j]) / scale[j];
+            }
+        }
+        return out;
+    }
+
+    /** Undoes {@link #apply(float[])}: {@code x * scale[j] + shift[j]} (a copy), e.g. for scaled regression outputs. */
+    public float[] inverse(float[] y) {
+        int f = shift.length;
+        if (y.length % f != 0) {
+            throw new DataException("normalizer was fitted on " + f + " features, but the data has "
+                    + y.length + " values, not a whole number of rows");
+        }
+        float[] out = new float[y.length];
+        for (int i = 0; i < y.length; i += f) {
+            for (int j = 0; j < f; j++) {
+                out[i + j] = y[i + j] * scale[j] + shift[j];
             }
         }
         return out;

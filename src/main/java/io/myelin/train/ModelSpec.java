@@ -251,13 +251,9 @@ public final class ModelSpec {
         return new Parts(features, layers, loss, optimizer, metrics);
     }
 
-    /** The normalizations a spec may name: the normalizer kinds' model.json names. */
+    /** The normalizations a spec may name, from the one list the normalizer factory reads. */
     private static List<String> normalizations() {
-        List<String> names = new ArrayList<>();
-        for (Normalizer.Kind k : Normalizer.Kind.values()) {
-            names.add(k.jsonName());
-        }
-        return names;
+        return Normalizer.NAMES;
     }
 
     private static int inputFeatures(ConfigObject top) {

@@ -231,12 +231,19 @@ public final class Sequential implements AutoCloseable {
         return loss != null && loss.name().endsWith("from_logits") ? 0f : 0.5f;
     }
 
-    /** Predictions (n, outputs) in inference mode, softmax applied. */
+    /**
+     * Predictions (n, outputs) in inference mode, softmax applied; {@code x} is (n, inputFeatures) row-major,
+     * and any other length is an {@link IllegalArgumentException} naming both.
+     */
     public float[] predict(float[] x, int n) {
         return predictPass(x, n, ForwardContext.inference());
     }
 
     private float[] predictPass(float[] x, int n, ForwardContext ctx) {
+        if (n < 0 || x.length != (long) n * inputFeatures) {
+            throw new IllegalArgumentException("predict: x has " + x.length + " values, but " + n + " rows of "
+                    + inputFeatures + " input features need " + ((long) n * inputFeatures));
+        }
         int out = outputFeatures();
         float[] result = new float[n * out];
         int batch = 1024;

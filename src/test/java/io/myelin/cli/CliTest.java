@@ -102,7 +102,7 @@ class CliTest {
         assertUserError("64 features", "train", "--model", spec.toString(), "--backend", "cpu", "--out", out.toString());
         Path csv = tmp.resolve("bad.csv");
         Files.writeString(csv, "a,b,label\n1,2,0\n3,x,1\n");
-        assertUserError("row 3", "train", "--data", csv.toString(), "--out", out.toString());
+        assertUserError("row 2 (line 3), column 'b': 'x' is not a number", "train", "--data", csv.toString(), "--out", out.toString());
         assertFalse(Files.exists(out), "no output directory after an error");
     }
 

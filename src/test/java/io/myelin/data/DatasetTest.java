@@ -58,4 +58,19 @@ class DatasetTest {
         assertThrows(IllegalArgumentException.class, () -> Dataset.regression(X, new int[] {4}, new float[3], 1)
                 .withFeatures(new float[4]));
     }
+
+    @Test
+    void sourceRowsSurviveSubsetsSplitsAndNewFeatures() {
+        Dataset d = Dataset.classification(new float[] {0, 1, 2, 3, 4}, new int[] {1}, new int[] {0, 1, 0, 1, 0}, 2)
+                .withRows(new int[] {3, 5, 7, 9, 11});
+        Dataset s = d.subset(new int[] {4, 0});
+        assertEquals(11, s.sourceRow(0));
+        assertEquals(3, s.sourceRow(1));
+        assertEquals(3, s.withFeatures(new float[] {0, 0}).sourceRow(1));
+        TrainTest tt = Splits.trainTest(d, 0.4, 1);
+        for (int i = 0; i < tt.test().n(); i++) {
+            assertEquals(2 * (int) tt.test().x()[i] + 3, tt.test().sourceRow(i), "row follows the sample");
+        }
+        assertEquals(2, Dataset.classification(new float[] {0, 1}, new int[] {1}, new int[] {0, 1}, 2).sourceRow(1));
+    }
 }

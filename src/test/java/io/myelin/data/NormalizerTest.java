@@ -79,4 +79,25 @@ class NormalizerTest {
         Dataset classes = Dataset.classification(new float[] {1}, new int[] {1}, new int[] {0}, 1);
         assertThrows(DataException.class, () -> TargetTransform.LOG1P.apply(classes));
     }
+
+    @Test
+    void theSpecNamesMapToFittedNormalizersInOnePlace() {
+        Dataset d = Dataset.regression(new float[] {0, 10, 4, 30}, new int[] {2}, new float[] {1, 2}, 1);
+        Normalizer none = Normalizer.forName("none", d, false);
+        assertEquals(Normalizer.Kind.NONE, none.kind());
+        assertArrayEquals(d.x(), none.apply(d.x()));
+        assertArrayEquals(new float[] {0, 0, 1, 1}, Normalizer.forName(null, d, false).apply(d.x()), 1e-6f);
+        assertArrayEquals(new float[] {0, 10 / 30f, 4 / 30f, 1}, Normalizer.forName("min_max", d, true).apply(d.x()), 1e-6f);
+        assertArrayEquals(new float[] {-1, -1, 1, 1}, Normalizer.forName("z_score", d, false).apply(d.x()), 1e-6f);
+        DataException e = assertThrows(DataException.class, () -> Normalizer.forName("unit", d, false));
+        assertTrue(e.getMessage().contains("unknown normalization 'unit' (known: min_max, z_score, none)"), e.getMessage());
+        assertEquals(Normalizer.Kind.NONE, Normalizer.fromMap(none.toMap()).kind());
+    }
+
+    @Test
+    void inverseUndoesApply() {
+        Normalizer z = Normalizer.fit(Normalizer.Kind.Z_SCORE, new float[] {1000, 3000, 2000}, 1);
+        float[] y = {1500, 2500};
+        assertArrayEquals(y, z.inverse(z.apply(y)), 1e-3f);
+    }
 }

@@ -76,7 +76,7 @@ class ModelSpecTest {
         has(error("{\"input_shape\": [6], \"layers\": ["), "s.json: invalid JSON at line 1");
         assertEquals("s.json: unknown key \"los\"; did you mean \"loss\"? known keys: input_shape, normalization, "
                 + "layers, loss, optimizer, lr_schedule, metrics", error(ISSUE_SPEC.replace("\"loss\"", "\"los\"")));
-        has(error(ISSUE_SPEC.replace("\"loss\"", "\"normalization\": \"zscore\", \"loss\"")), "s.json: unknown normalization \"zscore\"; did you mean \"z_score\"? known: min_max, z_score");
+        has(error(ISSUE_SPEC.replace("\"loss\"", "\"normalization\": \"zscore\", \"loss\"")), "s.json: unknown normalization \"zscore\"; did you mean \"z_score\"? known: min_max, z_score, none");
     }
 
     /** The typos of the issue, each in a different kind of spec object: all refused, naming key and place. */

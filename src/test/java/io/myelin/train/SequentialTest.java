@@ -189,4 +189,14 @@ class SequentialTest {
             assertTrue(e.getMessage().contains("5 features") && e.getMessage().contains("[4]"), e.getMessage());
         }
     }
+
+    @Test
+    void predictRefusesInputsThatAreNotNRowsOfTheInputFeatures() {
+        try (Sequential m = classifier()) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> m.predict(new float[10], 3));
+            assertTrue(e.getMessage().contains("x has 10 values, but 3 rows of 4 input features need 12"), e.getMessage());
+            assertEquals(6, m.predict(new float[8], 2).length);
+        }
+    }
 }
