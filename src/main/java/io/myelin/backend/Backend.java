@@ -23,8 +23,14 @@ public interface Backend extends AutoCloseable {
     /** {@code cpu} or {@code cuda}. */
     String name();
 
-    /** One human line: device, library versions, GEMM provider. */
+    /** One human line: device, library versions, GEMM provider; says "emulated" on an emulated device. */
     String description();
+
+    /**
+     * What a read costs and whether the device is emulated (see {@link Capabilities}); callers decide from
+     * this, never from {@link #name()}, whether they may read a value back every step.
+     */
+    Capabilities capabilities();
 
     // ---------------------------------------------------------------- memory
 

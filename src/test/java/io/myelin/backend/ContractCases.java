@@ -59,6 +59,7 @@ final class ContractCases {
         List<OpCase> c = new ArrayList<>();
         c.add(new OpCase("name", b -> assertEquals(provider.name(), b.name(), "name() must match the provider")));
         c.add(new OpCase("description", b -> assertFalse(b.description().isBlank(), "description() is blank")));
+        c.add(new OpCase("capabilities", b -> capabilities(b, provider)));
         c.add(new OpCase("allocate", ContractCases::allocate));
         c.add(new OpCase("release", ContractCases::release));
         c.add(new OpCase("liveBytes", ContractCases::liveBytes));
@@ -155,6 +156,19 @@ final class ContractCases {
     }
 
     // ---------------------------------------------------------------- memory
+
+    /** A device backend's reads wait for it; an emulated one says so in its description and is never auto. */
+    private static void capabilities(Backend b, BackendProvider provider) {
+        Capabilities caps = b.capabilities();
+        assertEquals(!b.name().equals("cpu"), caps.readWaitsForDevice(), "readWaitsForDevice of " + b.name());
+        if (caps.emulated()) {
+            assertTrue(b.description().contains("emulated"), b.description());
+            assertFalse(provider.availability().automatic(), "auto must not pick an emulated backend");
+            assertEquals(b.name() + " (emulated)", caps.label(b.name()));
+        } else {
+            assertEquals(b.name(), caps.label(b.name()));
+        }
+    }
 
     private static void allocate(Backend b) {
         long base = b.liveBytes();

@@ -1,7 +1,6 @@
 package io.myelin.train;
 
 import io.myelin.backend.Backend;
-import io.myelin.backend.Backends;
 import io.myelin.io.Checkpoints;
 import io.myelin.io.ModelFiles;
 import io.myelin.io.NamedTensor;
@@ -18,8 +17,8 @@ import io.myelin.schedule.StepDecay;
 import io.myelin.train.callbacks.LearningRateScheduler;
 import io.myelin.train.callbacks.ModelCheckpoint;
 import io.myelin.train.callbacks.ReduceLrOnPlateau;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import io.myelin.testing.TestBackend;
+import io.myelin.testing.TestBackends;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -77,20 +76,12 @@ class ResumeTest {
                         () -> List.of(new ReduceLrOnPlateau("val_loss", 0.5f, 1, 0.5, 1e-5f)), 0.2));
     }
 
-    static Stream<String> backendNames() {
-        return Stream.of("cpu", "cuda");
+    static Stream<TestBackend> backends() {
+        return TestBackends.available();
     }
 
     static Stream<Arguments> casesOnBackends() {
-        return backendNames().flatMap(b -> cases().map(c -> Arguments.of(b, c)));
-    }
-
-    /** The named backend, or the test is skipped (with the reason) when it is not usable here. */
-    private static Backend startOrSkip(String name) {
-        var provider = Backends.providers().stream().filter(p -> p.name().equals(name)).findFirst();
-        Assumptions.assumeTrue(provider.isPresent() && provider.get().availability().available(),
-                () -> name + " backend not usable here" + provider.map(p -> ": " + p.availability().reason()).orElse(""));
-        return Backends.create(name);
+        return TestBackends.withEach(cases());
     }
 
     static DataSet blobs(long seed) {
@@ -167,8 +158,9 @@ class ResumeTest {
 
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("casesOnBackends")
-    void resumingFromFilesIsBitIdenticalToTrainingStraight(String backend, Case c) {
-        try (Backend be = startOrSkip(backend)) {
+    void resumingFromFilesIsBitIdenticalToTrainingStraight(TestBackend backend, Case c) {
+        {
+            Backend be = backend.get();
             Outcome straight = straight(be, c);
             assertTrue(straight.optimizer().tensors().size() > 0 || c.name().startsWith("sgd "), "state was exported");
             for (int k : new int[] {1, 4}) {
@@ -188,11 +180,12 @@ class ResumeTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("backendNames")
-    void modelCheckpointOfAnInterruptedRunResumesBitIdentically(String backend) {
+    @MethodSource("backends")
+    void modelCheckpointOfAnInterruptedRunResumesBitIdentically(TestBackend backend) {
         Case c = cases().filter(x -> x.name().startsWith("rmsprop")).findFirst().orElseThrow();
         Path dir = tmp.resolve("ckpt-" + backend);
-        try (Backend be = startOrSkip(backend)) {
+        {
+            Backend be = backend.get();
             Outcome expected;
             try (Sequential m = model(be, c)) {
                 List<Callback> cbs = new ArrayList<>(c.callbacks().get());
@@ -218,11 +211,13 @@ class ResumeTest {
         }
     }
 
-    @Test
-    void resumeChecksTheModelAndTheEpochs() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void resumeChecksTheModelAndTheEpochs(TestBackend backend) {
         Case c = cases().findFirst().orElseThrow();
-        Path dir = tmp.resolve("ckpt");
-        try (Backend be = Backends.create("cpu")) {
+        Path dir = tmp.resolve("ckpt-checks-" + backend);
+        {
+            Backend be = backend.get();
             try (Sequential m = model(be, c)) {
                 assertThrows(IllegalStateException.class, () -> m.saveCheckpoint(dir), "nothing trained yet");
                 m.fit(blobs(3), config(c, 2, List.of()).build());
