@@ -16,7 +16,7 @@ final class Reference {
         return switch (op) {
             case AFFINE -> a * x + b;
             case ABS -> Math.abs(x);
-            case SIGN -> x > 0 ? 1 : (x < 0 ? -1 : 0);
+            case SIGN -> Math.signum(x);
             case EXP -> Math.exp(x);
             case LOG -> Math.log(x);
             case SQRT -> Math.sqrt(x);
@@ -73,8 +73,8 @@ final class Reference {
             case TANH -> Math.tanh(x);
             case RELU -> Math.max(0, x);
             case LEAKY_RELU -> x > 0 ? x : p * x;
-            case ELU -> x > 0 ? x : p * (Math.exp(x) - 1);
-            case SELU -> Activation.SELU_SCALE * (x > 0 ? x : Activation.SELU_ALPHA * (Math.exp(x) - 1));
+            case ELU -> x > 0 ? x : p * Math.expm1(x);
+            case SELU -> Activation.SELU_SCALE * (x > 0 ? x : Activation.SELU_ALPHA * Math.expm1(x));
             case GELU -> x * normalCdf(x);
             case GELU_TANH -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
             case SWISH -> x * sigmoid(p * x);

@@ -90,7 +90,7 @@ final class ActivationKernels {
             }
             case TANH -> {
                 for (int i = lo; i < hi; i++) {
-                    dx[i] = dy[i] * (1f - y[i] * y[i]);
+                    dx[i] = dy[i] * ((1f - y[i]) * (1f + y[i]));   // no cancellation near |y| = 1, no fma to differ
                 }
             }
             case RELU -> {
