@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Prints one summary line per surefire execution (registered in META-INF/services): which execution
  * ({@code -Dmyelin.test.execution}), the backends under test and whether CUDA is real or emulated, the
- * counts, and how many test cases ran on CUDA (a case whose id names cuda: the CUDA classes, the contract
- * suite's cuda container, a model test's cuda parameter). An emulated run that skipped CUDA cases says so.
+ * counts, and how many test cases ran on CUDA (a case whose id or name, or a container's, names cuda: the
+ * CUDA classes, the contract suite's cuda container, a model test's cuda parameter). An emulated run that skipped CUDA cases says so.
  */
 public final class RunSummary implements TestExecutionListener {
     private final AtomicInteger passed = new AtomicInteger();
@@ -25,10 +25,12 @@ public final class RunSummary implements TestExecutionListener {
     private final AtomicInteger cudaFailed = new AtomicInteger();
     private final AtomicInteger cudaSkipped = new AtomicInteger();
     private long started;
+    private TestPlan plan;
 
     @Override
-    public void testPlanExecutionStarted(TestPlan plan) {
+    public void testPlanExecutionStarted(TestPlan testPlan) {
         started = System.nanoTime();
+        plan = testPlan;
     }
 
     @Override
@@ -83,8 +85,15 @@ public final class RunSummary implements TestExecutionListener {
                 cudaFailed.get(), cudaSkipped.get());
     }
 
-    private static boolean isCuda(TestIdentifier id) {
-        return id.getUniqueId().toLowerCase(Locale.ROOT).contains("cuda");
+    /** A CUDA case: its id, its name or a container above it names cuda (a class, a container, a parameter). */
+    private boolean isCuda(TestIdentifier id) {
+        for (TestIdentifier t = id; t != null; t = plan == null ? null : plan.getParent(t).orElse(null)) {
+            if (t.getUniqueId().toLowerCase(Locale.ROOT).contains("cuda")
+                    || t.getDisplayName().toLowerCase(Locale.ROOT).contains("cuda")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String cudaState() {

@@ -31,6 +31,11 @@ public final class TestBackend implements AutoCloseable {
         return name;
     }
 
+    /** Whether {@link #get()} will start the backend rather than skip. */
+    public boolean canStart() {
+        return skipReason == null;
+    }
+
     /** The started backend (the same one for the whole test); skips the test when it cannot start here. */
     public Backend get() {
         if (skipReason != null) {

@@ -67,9 +67,21 @@ public final class TestBackends {
                 .map(c -> Arguments.of(fresh(name), c)));
     }
 
-    /** Whether {@code name} is among the backends tested in this run (for tests that need a second one). */
+    /** Whether {@code name} is tested in this run and can start here. */
     public static boolean tested(String name) {
-        return available().anyMatch(b -> b.name().equals(name));
+        return available().anyMatch(b -> b.name().equals(name) && b.canStart());
+    }
+
+    /** Whether {@value #PROPERTY} names {@code name} (so it must run, or skip saying why). */
+    public static boolean named(String name) {
+        List<String> r = requested();
+        return r != null && r.contains(name);
+    }
+
+    /** Whether this run tests {@code name}: every backend without {@value #PROPERTY}, else the ones it names. */
+    public static boolean requested(String name) {
+        List<String> r = requested();
+        return r == null || r.contains(name);
     }
 
     /** The names of the backends to test, in {@link #available()} order (for dynamic tests). */
