@@ -37,9 +37,18 @@ common=(-std=c++17 -O2 -g -fPIC -fno-strict-aliasing -Wall -Wextra -I "$here" -I
 # Kernels: no fused multiply-add contraction (nvcc does contract a*b+c into fma; see docs/cuda.md).
 kflags=("${common[@]}" -ffp-contract=off -Wno-unknown-pragmas -Wno-unused-parameter)
 pids=()
-compile() {  # compile OUT.o FLAGS... SOURCE, at most 2 at a time
-  local o=$1
+headers=("$here"/*.h "$here"/*.inc "$here/build.sh" "$here/gen-module.sh" "$root/kernels/common.cuh")
+stale() {  # stale OUT DEP...: true when OUT is missing or older than a dependency
+  local o=$1 d
   shift
+  [ -f "$o" ] || return 0
+  for d in "$@"; do [ "$d" -nt "$o" ] && return 0; done
+  return 1
+}
+compile() {  # compile OUT.o DEP FLAGS... SOURCE: when stale, at most 2 compilers at a time
+  local o=$1 dep=$2
+  shift 2
+  stale "$o" "$dep" "${headers[@]}" || return 0
   "$cxx" "$@" -c -o "$o.tmp" && mv "$o.tmp" "$o" &
   pids+=($!)
   if [ "${#pids[@]}" -ge 2 ]; then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi
@@ -50,31 +59,32 @@ modules=()
 shopt -s nullglob
 for cu in "$root"/kernels/*.cu; do
   m=$(basename "$cu" .cu)
-  bash "$here/gen-module.sh" "$cu" "$m" "kernels/$m.cu" > "$gen/module_$m.cpp.tmp"
-  mv "$gen/module_$m.cpp.tmp" "$gen/module_$m.cpp"
-  compile "$obj/module_$m.o" "${kflags[@]}" "$gen/module_$m.cpp"
+  if stale "$gen/module_$m.cpp" "$cu" "$here/gen-module.sh"; then
+    bash "$here/gen-module.sh" "$cu" "$m" "kernels/$m.cu" > "$gen/module_$m.cpp.tmp"
+    mv "$gen/module_$m.cpp.tmp" "$gen/module_$m.cpp"
+  fi
+  compile "$obj/module_$m.o" "$cu" "${kflags[@]}" "$gen/module_$m.cpp"
   modules+=("$obj/module_$m.o")
   { echo "// Myelin CUDA emulator image of kernels/$m.cu (not a fatbin: only the emulator loads it)"
     grep -o 'extern "C" __global__ void [A-Za-z_][A-Za-z_0-9]*(' "$cu" | sed 's/.* void \(.*\)(/\1/'
   } > "$out/images/io/myelin/backend/cuda/$m.fatbin"
 done
 bash "$here/gen-module.sh" "$here/selftest_kernels.cu" selftest "native/cuda-emu/selftest_kernels.cu" > "$gen/module_selftest.cpp"
-compile "$obj/module_selftest.o" "${kflags[@]}" "$gen/module_selftest.cpp"
-for s in driver scheduler fiber; do
-  compile "$obj/$s.o" "${common[@]}" "$here/$s.cpp"
+compile "$obj/module_selftest.o" "$here/selftest_kernels.cu" "${kflags[@]}" "$gen/module_selftest.cpp"
+for s in driver_state driver_device driver_streams driver_memory driver_modules scheduler fiber selftest; do
+  compile "$obj/$s.o" "$here/$s.cpp" "${common[@]}" "$here/$s.cpp"
 done
-compile "$obj/selftest.o" "${common[@]}" "$here/selftest.cpp"
 finish
-bash "$here/gen-stubs.sh" "$here/driver_symbols.txt" "$obj/driver.o" > "$gen/stubs.cpp"
+bash "$here/gen-stubs.sh" "$here/driver_symbols.txt" "$obj"/driver_*.o > "$gen/stubs.cpp"
 "$cxx" "${common[@]}" -c -o "$obj/stubs.o" "$gen/stubs.cpp"
 "$cxx" -shared -o "$out/libcuda.so.1.tmp" -Wl,-soname,libcuda.so.1 -Wl,-z,noexecstack \
-  "$obj/driver.o" "$obj/scheduler.o" "$obj/fiber.o" "$obj/stubs.o" "${modules[@]}" -lpthread
+  "$obj"/driver_*.o "$obj/scheduler.o" "$obj/fiber.o" "$obj/stubs.o" "${modules[@]}" -lpthread
 mv "$out/libcuda.so.1.tmp" "$out/libcuda.so.1"
 "$cxx" "${common[@]}" -shared -o "$out/libcublas.so.13.tmp" -Wl,-soname,libcublas.so.13 \
   -Wl,--version-script="$here/libcublas.so.13.map" -Wl,-z,noexecstack "$here/cublas.cpp" \
   -Wl,--no-as-needed "$out/libcuda.so.1" -ldl
 mv "$out/libcublas.so.13.tmp" "$out/libcublas.so.13"
 "$cxx" -o "$out/cuda-emu-selftest.tmp" "$obj/selftest.o" "$obj/module_selftest.o" "$out/libcuda.so.1" \
-  -Wl,-rpath,'$ORIGIN' -lpthread
+  -Wl,-rpath,'$ORIGIN' -lpthread -ldl
 mv "$out/cuda-emu-selftest.tmp" "$out/cuda-emu-selftest"
 echo "[myelin] CUDA emulator built in $out ($(( $(date +%s) - start )) s)"

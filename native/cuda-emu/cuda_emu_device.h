@@ -215,3 +215,7 @@ inline unsigned int min(unsigned int a, unsigned int b) { return a < b ? a : b; 
 inline unsigned int max(unsigned int a, unsigned int b) { return a > b ? a : b; }
 inline long long min(long long a, long long b) { return a < b ? a : b; }
 inline long long max(long long a, long long b) { return a > b ? a : b; }
+inline float min(float a, float b) { return fminf(a, b); }  // CUDA's float overloads are fminf / fmaxf
+inline float max(float a, float b) { return fmaxf(a, b); }
+inline double min(double a, double b) { return fmin(a, b); }
+inline double max(double a, double b) { return fmax(a, b); }

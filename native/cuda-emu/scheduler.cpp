@@ -76,8 +76,9 @@ struct BlockRun {
     Fiber* current = nullptr;
 };
 
-BlockRun g_run;
-FiberPool g_pool;
+// Never destroyed: at process exit static destructors run while the emulator thread may still be in a kernel.
+BlockRun& g_run = *new BlockRun();
+FiberPool& g_pool = *new FiberPool();
 
 std::string coordText(const uint3& c) {
     return "(" + std::to_string(c.x) + "," + std::to_string(c.y) + "," + std::to_string(c.z) + ")";
@@ -191,7 +192,10 @@ void releaseWarp(int warp, int first) {
         if (!(f.mask >> l & 1u)) continue;
         const int t = w0 + l;
         const Slot& s = b.slot[t];
-        if (s.state == AT_WARP && s.line == f.line && std::strcmp(s.file, f.file) == 0 && s.mask == f.mask) continue;
+        if (s.state == AT_WARP && s.line == f.line && s.mask == f.mask &&
+            (s.file == f.file || std::strcmp(s.file, f.file) == 0)) {
+            continue;
+        }
         fail(first, std::string(warpOpName(f.kind)) + " at " + site(f.file, f.line) + " with mask 0x" +
                         [&] {
                             char buf[16];
@@ -261,7 +265,7 @@ void resolve() {
             continue;
         }
         const Slot& f = b.slot[first];
-        if (s.line != f.line || std::strcmp(s.file, f.file) != 0) {
+        if (s.line != f.line || (s.file != f.file && std::strcmp(s.file, f.file) != 0)) {
             fail(t, "__syncthreads at " + site(s.file, s.line) + " while thread " + coordText(b.coords[first]) +
                         " waits at __syncthreads at " + site(f.file, f.line) + " (divergent barrier)");
             return;
@@ -437,24 +441,21 @@ void appendCoord(char*& p, const uint3& c) {
     *p++ = ')';
 }
 
-void onFault(int sig, siginfo_t* info, void* uc) {
-    if (!g_now.active || !pthread_equal(pthread_self(), g_runner)) {
-        // not a kernel's fault (inside a JVM, the JVM's own handler expects most SIGSEGVs): pass it on
-        const struct sigaction& prev = sig == SIGSEGV ? g_previousSegv : g_previousBus;
-        if (prev.sa_flags & SA_SIGINFO) {
-            if (prev.sa_sigaction != nullptr) {
-                prev.sa_sigaction(sig, info, uc);
-                return;
-            }
-        } else if (prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN && prev.sa_handler != nullptr) {
-            prev.sa_handler(sig);
-            return;
-        }
-        signal(sig, SIG_DFL);
-        raise(sig);
-        return;
+/** Passes a signal to the handler installed before ours (inside a JVM: the JVM's); false when there was none. */
+bool chain(int sig, siginfo_t* info, void* uc) {
+    const struct sigaction& prev = sig == SIGSEGV ? g_previousSegv : g_previousBus;
+    if (prev.sa_flags & SA_SIGINFO) {
+        if (prev.sa_sigaction == nullptr) return false;
+        prev.sa_sigaction(sig, info, uc);
+        return true;
     }
-    {
+    if (prev.sa_handler == SIG_DFL || prev.sa_handler == SIG_IGN || prev.sa_handler == nullptr) return false;
+    prev.sa_handler(sig);
+    return true;
+}
+
+void onFault(int sig, siginfo_t* info, void* uc) {
+    if (g_now.active && pthread_equal(pthread_self(), g_runner)) {
         char buf[512];
         char* p = buf;
         const char* end = buf + 300;
@@ -470,6 +471,9 @@ void onFault(int sig, siginfo_t* info, void* uc) {
         *p = '\0';
         writeAll(buf);
     }
+    // Not a kernel's fault (inside a JVM, the JVM's own handler expects most SIGSEGVs), or after the line above
+    // (the JVM then writes its crash report): the previous handler decides; without one the default ends us.
+    if (chain(sig, info, uc)) return;
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -515,22 +519,22 @@ extern "C" uint64_t emu_warp_op(const char* file, int line, unsigned mask, int k
     const int t = currentThread();
     const int warp = t / 32, lane = t % 32;
     const int lanes = lanesOf(warp);
-    const std::string op = std::string(warpOpName(kind)) + " at " + site(file, line);
+    auto op = [&] { return std::string(warpOpName(kind)) + " at " + site(file, line); };
     if (width <= 0 || width > 32 || (width & (width - 1)) != 0) {
-        fail(t, op + ": width " + std::to_string(width) + " is not a power of 2 in [1, 32]");
+        fail(t, op() + ": width " + std::to_string(width) + " is not a power of 2 in [1, 32]");
     } else if (!(mask >> lane & 1u)) {
-        fail(t, op + ": the calling lane " + std::to_string(lane) + " is not in the mask");
+        fail(t, op() + ": the calling lane " + std::to_string(lane) + " is not in the mask");
     } else if (lanes < 32 && (mask >> lanes) != 0) {
         char buf[16];
         std::snprintf(buf, sizeof buf, "%08x", mask);
-        fail(t, op + " with mask 0x" + buf + ": the warp has only " + std::to_string(lanes) +
+        fail(t, op() + " with mask 0x" + buf + ": the warp has only " + std::to_string(lanes) +
                     " lanes (the block has " + std::to_string(b.n) + " threads)");
-    } else {
+    } else if (b.live < b.n) {  // some thread of the block has exited: none of the mask's lanes may have
         for (int l = 0; l < lanes; l++) {
             if ((mask >> l & 1u) && b.slot[warp * 32 + l].state == EXITED) {
                 char buf[16];
                 std::snprintf(buf, sizeof buf, "%08x", mask);
-                fail(t, op + " with mask 0x" + buf + ": lane " + std::to_string(l) + " (thread " +
+                fail(t, op() + " with mask 0x" + buf + ": lane " + std::to_string(l) + " (thread " +
                             coordText(b.coords[warp * 32 + l]) + ") has exited");
                 break;
             }

@@ -3,6 +3,7 @@
 //   cuda-emu-selftest --list     the case names, one a line
 //   cuda-emu-selftest CASE       runs one case: prints "PASS CASE" (exit 0) or "FAIL CASE: why" (exit 1)
 // Each case runs in its own process, as a fault is sticky for the rest of a process.
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -86,7 +87,7 @@ void open() {
     expectCode(cuCtxSetCurrent(g_ctx), CUDA_SUCCESS, "cuCtxSetCurrent");
     static const char image[] =
         "// Myelin CUDA emulator image of the self-test kernels\n"
-        "planted_divergent_barrier\nplanted_shuffle_after_exit\nplanted_partial_warp_shuffle\n"
+        "planted_divergent_barrier\nplanted_shuffle_after_exit\nplanted_diverged_shuffle\nplanted_partial_warp_shuffle\n"
         "planted_missing_barrier\nplanted_uninitialised_shared\nplanted_out_of_bounds\n"
         "copy_f32\nadd_one_f32\nblock_sum_f32\n";
     expectCode(cuModuleLoadData(&g_module, image), CUDA_SUCCESS, "cuModuleLoadData");
@@ -129,7 +130,7 @@ void divergentSyncthreads() {
     CUdeviceptr out = alloc(256);
     expectCode(launch(fn("planted_divergent_barrier"), 1, 256, {&out}), CUDA_SUCCESS, "cuLaunchKernel");
     expectCode(cuCtxSynchronize(), CUDA_ERROR_LAUNCH_FAILED, "cuCtxSynchronize after the divergent barrier");
-    expectLog({"kernel planted_divergent_barrier block (0,0,0) thread (", "__syncthreads at native/cuda-emu/selftest_kernels.cu:10",
+    expectLog({"kernel planted_divergent_barrier block (0,0,0) thread (", "__syncthreads at native/cuda-emu/selftest_kernels.cu:11",
                "reached by 100 of 256 threads", "divergent barrier"});
     CUdeviceptr p;
     expectCode(cuMemAlloc_v2(&p, 1024), CUDA_ERROR_LAUNCH_FAILED, "cuMemAlloc_v2 after the fault (sticky)");
@@ -141,7 +142,16 @@ void shuffleAfterExit() {
     expectCode(launch(fn("planted_shuffle_after_exit"), 1, 64, {&out}), CUDA_SUCCESS, "cuLaunchKernel");
     expectCode(cuCtxSynchronize(), CUDA_ERROR_LAUNCH_FAILED, "cuCtxSynchronize after the shuffle");
     expectLog({"kernel planted_shuffle_after_exit block (0,0,0) thread (",
-               "__shfl_xor_sync at native/cuda-emu/selftest_kernels.cu:18 with mask 0xffffffff", "has exited"});
+               "__shfl_xor_sync at native/cuda-emu/selftest_kernels.cu:19 with mask 0xffffffff", "has exited"});
+}
+
+void divergedShuffle() {
+    open();
+    CUdeviceptr out = alloc(32);
+    expectCode(launch(fn("planted_diverged_shuffle"), 1, 32, {&out}), CUDA_SUCCESS, "cuLaunchKernel");
+    expectCode(cuCtxSynchronize(), CUDA_ERROR_LAUNCH_FAILED, "cuCtxSynchronize after the diverged shuffles");
+    expectLog({"kernel planted_diverged_shuffle block (0,0,0) thread (",
+               "waits at __shfl_xor_sync at native/cuda-emu/selftest_kernels.cu:", "(diverged)"});
 }
 
 void partialWarpShuffle() {
@@ -149,7 +159,7 @@ void partialWarpShuffle() {
     CUdeviceptr out = alloc(64);
     expectCode(launch(fn("planted_partial_warp_shuffle"), 1, 48, {&out}), CUDA_SUCCESS, "cuLaunchKernel");
     expectCode(cuCtxSynchronize(), CUDA_ERROR_LAUNCH_FAILED, "cuCtxSynchronize after the shuffle");
-    expectLog({"kernel planted_partial_warp_shuffle block (0,0,0) thread (", "__shfl_down_sync at native/cuda-emu/selftest_kernels.cu:23",
+    expectLog({"kernel planted_partial_warp_shuffle block (0,0,0) thread (", "__shfl_down_sync at native/cuda-emu/selftest_kernels.cu:35",
                "the warp has only 16 lanes"});
 }
 
@@ -368,6 +378,99 @@ void driverErrors() {
     check(s != nullptr && std::strcmp(s, "CUDA_ERROR_LAUNCH_FAILED") == 0, "cuGetErrorName(719) is not CUDA_ERROR_LAUNCH_FAILED");
 }
 
+/** The fake libcublas.so.13 beside this program, driven as JCublas2 drives cuBLAS (column-major, host pointer mode). */
+void cublasSgemm() {
+    open();
+    char self[4096];
+    const ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    check(len > 0, "cannot find this program's directory");
+    self[len] = '\0';
+    std::string lib = self;
+    lib = lib.substr(0, lib.rfind('/')) + "/libcublas.so.13";
+    void* h = dlopen(lib.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (h == nullptr) throw Failure{"cannot load " + lib + ": " + dlerror()};
+    typedef int (*Create)(void**);
+    typedef int (*SetStream)(void*, CUstream);
+    typedef int (*Sgemm)(void*, int, int, int, int, int, const float*, const float*, int, const float*, int,
+                         const float*, float*, int);
+    typedef int (*Batched)(void*, int, int, int, int, int, const float*, const float*, int, long long, const float*,
+                           int, long long, const float*, float*, int, long long, int);
+    auto create = reinterpret_cast<Create>(dlvsym(h, "cublasCreate_v2", "libcublas.so.13"));
+    auto setStream = reinterpret_cast<SetStream>(dlvsym(h, "cublasSetStream_v2", "libcublas.so.13"));
+    auto sgemm = reinterpret_cast<Sgemm>(dlvsym(h, "cublasSgemm_v2", "libcublas.so.13"));
+    auto batched = reinterpret_cast<Batched>(dlvsym(h, "cublasSgemmStridedBatched", "libcublas.so.13"));
+    check(create && setStream && sgemm && batched, "a cuBLAS function is not exported under the version libcublas.so.13");
+    void* handle = nullptr;
+    check(create(&handle) == 0, "cublasCreate_v2 failed");
+    CUstream stream;
+    expectCode(cuStreamCreate(&stream, 1), CUDA_SUCCESS, "cuStreamCreate");
+    check(setStream(handle, stream) == 0, "cublasSetStream_v2 failed");
+    // Column-major C (m x n) = alpha op(A) op(B) + beta C for every transpose pair, against a double loop.
+    const int m = 5, n = 3, k = 4, lda = 7, ldb = 6, ldc = 8;
+    std::vector<float> A(lda * 7), B(ldb * 7), C0(ldc * n);
+    for (size_t i = 0; i < A.size(); i++) A[i] = (float)((int)(i * 7 % 11) - 5);
+    for (size_t i = 0; i < B.size(); i++) B[i] = (float)((int)(i * 5 % 9) - 4);
+    for (size_t i = 0; i < C0.size(); i++) C0[i] = (float)((int)(i % 5) - 2);
+    CUdeviceptr dA = alloc(A.size()), dB = alloc(B.size()), dC = alloc(C0.size());
+    expectCode(cuMemcpyHtoD_v2(dA, A.data(), A.size() * 4), CUDA_SUCCESS, "cuMemcpyHtoD_v2");
+    expectCode(cuMemcpyHtoD_v2(dB, B.data(), B.size() * 4), CUDA_SUCCESS, "cuMemcpyHtoD_v2");
+    const int gemms0 = counter(MYELIN_EMU_ATTR_GEMMS);
+    const float alpha = 2.0f, beta = -1.0f;
+    for (int ta = 0; ta < 2; ta++) {
+        for (int tb = 0; tb < 2; tb++) {
+            expectCode(cuMemcpyHtoD_v2(dC, C0.data(), C0.size() * 4), CUDA_SUCCESS, "cuMemcpyHtoD_v2");
+            check(sgemm(handle, ta, tb, m, n, k, &alpha, (const float*)dA, lda, (const float*)dB, ldb, &beta, (float*)dC, ldc) == 0,
+                  "cublasSgemm_v2 failed");
+            std::vector<float> C = download(dC, C0.size());
+            for (int j = 0; j < n; j++) {
+                for (int i = 0; i < m; i++) {
+                    double acc = 0;
+                    for (int l = 0; l < k; l++) {
+                        acc += (double)(ta ? A[l + i * lda] : A[i + l * lda]) * (tb ? B[j + l * ldb] : B[l + j * ldb]);
+                    }
+                    const double want = alpha * acc + beta * C0[i + j * ldc];
+                    check(C[i + j * ldc] == (float)want, "sgemm transa=" + std::to_string(ta) + " transb=" + std::to_string(tb) +
+                                                             ": C(" + std::to_string(i) + "," + std::to_string(j) + ") is " +
+                                                             std::to_string(C[i + j * ldc]) + ", expected " + std::to_string(want));
+                }
+            }
+            for (int i = m; i < ldc; i++) check(C[i] == C0[i], "sgemm wrote outside C's m rows (row " + std::to_string(i) + ")");
+        }
+    }
+    check(counter(MYELIN_EMU_ATTR_GEMMS) == gemms0 + 4, "the GEMM counter did not count 4 calls");
+    // Stream order: a memset queued before the GEMM on the same stream is seen by it (beta = 1 reads C).
+    const float one = 1.0f, zero = 0.0f;
+    unsigned bits;
+    std::memcpy(&bits, &one, 4);
+    expectCode(cuMemsetD32Async(dC, bits, C0.size(), stream), CUDA_SUCCESS, "cuMemsetD32Async");
+    check(sgemm(handle, 0, 0, m, n, 0, &one, (const float*)dA, lda, (const float*)dB, ldb, &one, (float*)dC, ldc) == 0,
+          "cublasSgemm_v2 with k = 0 failed");
+    expectCode(cuStreamSynchronize(stream), CUDA_SUCCESS, "cuStreamSynchronize");
+    for (float v : download(dC, C0.size())) check(v == 1.0f, "k = 0, beta = 1 after a memset to 1 gave " + std::to_string(v));
+    // Strided batched: two 2x2 products.
+    std::vector<float> a2 = {1, 2, 3, 4, 5, 6, 7, 8}, b2 = {1, 0, 0, 1, 2, 0, 0, 2};
+    CUdeviceptr da2 = alloc(8), db2 = alloc(8), dc2 = alloc(8);
+    expectCode(cuMemcpyHtoD_v2(da2, a2.data(), 32), CUDA_SUCCESS, "cuMemcpyHtoD_v2");
+    expectCode(cuMemcpyHtoD_v2(db2, b2.data(), 32), CUDA_SUCCESS, "cuMemcpyHtoD_v2");
+    check(batched(handle, 0, 0, 2, 2, 2, &one, (const float*)da2, 2, 4, (const float*)db2, 2, 4, &zero, (float*)dc2, 2, 4, 2) == 0,
+          "cublasSgemmStridedBatched failed");
+    const std::vector<float> c2 = download(dc2, 8), want2 = {1, 2, 3, 4, 10, 12, 14, 16};
+    check(c2 == want2, "cublasSgemmStridedBatched computed the wrong products");
+    // cuBLAS's argument checks.
+    check(sgemm(handle, 0, 0, m, n, k, &alpha, (const float*)dA, m - 1, (const float*)dB, ldb, &beta, (float*)dC, ldc) == 7,
+          "lda < m was not CUBLAS_STATUS_INVALID_VALUE");
+    check(sgemm(handle, 0, 0, -1, n, k, &alpha, (const float*)dA, lda, (const float*)dB, ldb, &beta, (float*)dC, ldc) == 7,
+          "m < 0 was not CUBLAS_STATUS_INVALID_VALUE");
+    check(sgemm(handle, 5, 0, m, n, k, &alpha, (const float*)dA, lda, (const float*)dB, ldb, &beta, (float*)dC, ldc) == 7,
+          "transa 5 was not CUBLAS_STATUS_INVALID_VALUE");
+    std::vector<float> hostC(C0.size());
+    check(sgemm(handle, 0, 0, m, n, k, &alpha, (const float*)dA, lda, (const float*)dB, ldb, &beta, hostC.data(), ldc) == 13,
+          "a host pointer for C was not CUBLAS_STATUS_EXECUTION_FAILED");
+    expectLog({"cublasSgemm_v2: C (", "is not inside a live device allocation"});
+    check(sgemm(handle, 0, 0, m, n, k, &alpha, (const float*)dA, 64, (const float*)dB, ldb, &beta, (float*)dC, ldc) == 13,
+          "an A extent (lda 64) past its allocation was not CUBLAS_STATUS_EXECUTION_FAILED");
+}
+
 struct Case {
     const char* name;
     void (*run)();
@@ -376,6 +479,7 @@ struct Case {
 const Case kCases[] = {
     {"divergent-syncthreads", divergentSyncthreads},
     {"shuffle-after-exit", shuffleAfterExit},
+    {"diverged-shuffle", divergedShuffle},
     {"partial-warp-shuffle", partialWarpShuffle},
     {"freed-pointer", freedPointer},
     {"host-pointer", hostPointer},
@@ -388,6 +492,7 @@ const Case kCases[] = {
     {"reduction-all-orders", reductionAllOrders},
     {"stream-order-and-counters", streamOrderAndCounters},
     {"driver-errors", driverErrors},
+    {"cublas-sgemm", cublasSgemm},
 };
 
 }  // namespace

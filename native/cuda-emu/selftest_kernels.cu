@@ -1,6 +1,7 @@
 // Kernels of the emulator's self-test (cuda-emu-selftest): each planted_* kernel has exactly one bug of the kind
 // the emulator must report; the others are correct and must pass in every thread order.
-// Compiled for the host like kernels/*.cu (gen-module.sh); never compiled by nvcc.
+// Compiled for the host like kernels/*.cu (gen-module.sh); never compiled by nvcc. selftest.cpp asserts the
+// file:line of some barriers and shuffles below: moving them means updating it.
 
 // Bug: __syncthreads inside a branch that only threads 0..99 take.
 extern "C" __global__ void planted_divergent_barrier(float* out) {
@@ -16,6 +17,17 @@ extern "C" __global__ void planted_divergent_barrier(float* out) {
 extern "C" __global__ void planted_shuffle_after_exit(float* out) {
     if (threadIdx.x % 32 >= 16) return;
     out[threadIdx.x] = __shfl_xor_sync(0xffffffffu, (float)threadIdx.x, 1);
+}
+
+// Bug: the two halves of each warp reach full-mask shuffles at different call sites (diverged).
+extern "C" __global__ void planted_diverged_shuffle(float* out) {
+    float v = (float)threadIdx.x;
+    if (threadIdx.x % 32 < 16) {
+        v = __shfl_xor_sync(0xffffffffu, v, 1);
+    } else {
+        v = __shfl_xor_sync(0xffffffffu, v, 2);
+    }
+    out[threadIdx.x] = v;
 }
 
 // Bug: a full-mask shuffle in a block whose last warp has fewer than 32 lanes.
