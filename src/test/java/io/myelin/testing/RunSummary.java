@@ -8,6 +8,7 @@ import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -85,8 +86,14 @@ public final class RunSummary implements TestExecutionListener {
                 cudaFailed.get(), cudaSkipped.get());
     }
 
-    /** A CUDA case: its id, its name or a container above it names cuda (a class, a container, a parameter). */
+    /**
+     * A CUDA case: every case of a run that tests only cuda ({@code -Dmyelin.test.backends=cuda}); elsewhere one
+     * whose id or name, or a container's, names cuda (a class, a contract-suite container, a parameter).
+     */
     private boolean isCuda(TestIdentifier id) {
+        if (List.of("cuda").equals(TestBackends.requested())) {
+            return true;
+        }
         for (TestIdentifier t = id; t != null; t = plan == null ? null : plan.getParent(t).orElse(null)) {
             if (t.getUniqueId().toLowerCase(Locale.ROOT).contains("cuda")
                     || t.getDisplayName().toLowerCase(Locale.ROOT).contains("cuda")) {

@@ -5,6 +5,9 @@ import io.myelin.backend.Backend;
 import io.myelin.backend.Backends;
 import org.junit.jupiter.api.Assumptions;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
  * One backend a test body runs on, started on first use and closed after the test (JUnit closes
  * {@link AutoCloseable} arguments of a parameterized test). Where the backend cannot start, {@link #get()}
@@ -48,14 +51,22 @@ public final class TestBackend implements AutoCloseable {
         return started;
     }
 
-    /** Why a requested backend cannot start here (the CUDA emulator not built, no GPU, ...). */
-    static String skipReason(String name, Availability a) {
+    /**
+     * Why backend {@code name} cannot start here, or null when it can: under {@code MYELIN_CUDA_EMU=1} (the
+     * cuda-emulated execution) that the emulator was not built, or why it did not load; else the probe's reason.
+     */
+    public static String skipReason(String name, Availability a) {
         if (a.available()) {
             return null;
         }
         if ("cuda".equals(name) && "1".equals(System.getenv("MYELIN_CUDA_EMU"))) {
-            return "the CUDA emulator is not usable here (" + a.reason() + "); target/cuda-emu is built by"
-                    + " native/cuda-emu/build.sh when g++ is installed (docs/cuda.md)";
+            String path = System.getenv().getOrDefault("LD_LIBRARY_PATH", "");
+            String dir = path.isEmpty() ? "target/cuda-emu" : path.split(":")[0];
+            if (!Files.isRegularFile(Path.of(dir, "libcuda.so.1"))) {
+                return "the CUDA emulator was not built (no " + dir + "/libcuda.so.1: g++ is missing, or"
+                        + " -Dmyelin.emu.skip=true); emulated CUDA tests skipped";
+            }
+            return "the CUDA emulator in " + dir + " did not start: " + a.reason();
         }
         return "backend not available here: " + a.reason();
     }

@@ -9,6 +9,7 @@ import io.myelin.nn.Dense;
 import io.myelin.optim.Optimizer;
 import io.myelin.testing.EmulatorCounters;
 import io.myelin.testing.EmulatorCounters.Snapshot;
+import io.myelin.testing.TestBackend;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -148,8 +149,8 @@ class StepSynchronizationTest {
                 .orElse(null);
         Assumptions.assumeTrue(cuda != null, "no cuda backend registered");
         Availability a = cuda.availability();
-        Assumptions.assumeTrue(a.available(), () -> "needs the CUDA emulator (the cuda-emulated surefire execution):"
-                + " cuda is not available here: " + a.reason());
+        Assumptions.assumeTrue(a.available(), () -> "needs the CUDA emulator (the cuda-emulated surefire execution): "
+                + TestBackend.skipReason("cuda", a));
         Backend be = Backends.create("cuda");
         if (!EmulatorCounters.available(be)) {
             be.close();

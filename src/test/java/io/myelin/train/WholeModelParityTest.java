@@ -17,6 +17,7 @@ import io.myelin.optim.Optimizer;
 import io.myelin.random.SeededRandom;
 import io.myelin.tensor.Scope;
 import io.myelin.tensor.Tensor;
+import io.myelin.testing.TestBackend;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -230,7 +231,7 @@ class WholeModelParityTest {
         Assumptions.assumeTrue(cuda != null, "no cuda backend registered");
         Availability a = cuda.availability();
         Assumptions.assumeTrue(a.available(), () -> "CPU-vs-CUDA parity needs a CUDA device or the CUDA emulator"
-                + " (the cuda-emulated surefire execution): " + a.reason());
+                + " (the cuda-emulated surefire execution): " + TestBackend.skipReason("cuda", a));
         return Backends.create("cuda");
     }
 }
