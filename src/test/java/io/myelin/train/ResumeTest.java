@@ -159,13 +159,11 @@ class ResumeTest {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("casesOnBackends")
     void resumingFromFilesIsBitIdenticalToTrainingStraight(TestBackend backend, Case c) {
-        {
-            Backend be = backend.get();
-            Outcome straight = straight(be, c);
-            assertTrue(straight.optimizer().tensors().size() > 0 || c.name().startsWith("sgd "), "state was exported");
-            for (int k : new int[] {1, 4}) {
-                assertSameTrajectory(straight, resumed(be, c, k, tmp.resolve(backend + "-" + k)));
-            }
+        Backend be = backend.get();
+        Outcome straight = straight(be, c);
+        assertTrue(straight.optimizer().tensors().size() > 0 || c.name().startsWith("sgd "), "state was exported");
+        for (int k : new int[] {1, 4}) {
+            assertSameTrajectory(straight, resumed(be, c, k, tmp.resolve(backend + "-" + k)));
         }
     }
 
@@ -184,31 +182,29 @@ class ResumeTest {
     void modelCheckpointOfAnInterruptedRunResumesBitIdentically(TestBackend backend) {
         Case c = cases().filter(x -> x.name().startsWith("rmsprop")).findFirst().orElseThrow();
         Path dir = tmp.resolve("ckpt-" + backend);
-        {
-            Backend be = backend.get();
-            Outcome expected;
-            try (Sequential m = model(be, c)) {
-                List<Callback> cbs = new ArrayList<>(c.callbacks().get());
-                cbs.add(new ModelCheckpoint(dir));
-                expected = Outcome.of(m, m.fit(blobs(3), config(c, EPOCHS, cbs).build()));
-            }
-            try (Sequential m = model(be, c)) {
-                List<Callback> cbs = new ArrayList<>(c.callbacks().get());
-                cbs.add(new ModelCheckpoint(dir));
-                cbs.add(new CrashAt(3));
-                assertThrows(IllegalStateException.class, () -> m.fit(blobs(3), config(c, EPOCHS, cbs).build()));
-            }
-            try (Sequential m = model(be, c)) {
-                ResumeState s = m.loadCheckpoint(dir);
-                assertEquals(3, s.epochsCompleted());
-                assertTrue(s.callbacks().containsKey("ReduceLrOnPlateau#0"), s.callbacks().toString());
-                List<Callback> cbs = new ArrayList<>(c.callbacks().get());
-                cbs.add(new ModelCheckpoint(dir));
-                assertSameTrajectory(expected, Outcome.of(m, m.fit(blobs(3), config(c, EPOCHS, cbs).resumeFrom(s).build())));
-            }
-            assertNotEquals(expected.history().get("lr").get(0), expected.history().get("lr").get(EPOCHS - 1),
-                    "reduce-on-plateau changed the lr, so its state mattered");
+        Backend be = backend.get();
+        Outcome expected;
+        try (Sequential m = model(be, c)) {
+            List<Callback> cbs = new ArrayList<>(c.callbacks().get());
+            cbs.add(new ModelCheckpoint(dir));
+            expected = Outcome.of(m, m.fit(blobs(3), config(c, EPOCHS, cbs).build()));
         }
+        try (Sequential m = model(be, c)) {
+            List<Callback> cbs = new ArrayList<>(c.callbacks().get());
+            cbs.add(new ModelCheckpoint(dir));
+            cbs.add(new CrashAt(3));
+            assertThrows(IllegalStateException.class, () -> m.fit(blobs(3), config(c, EPOCHS, cbs).build()));
+        }
+        try (Sequential m = model(be, c)) {
+            ResumeState s = m.loadCheckpoint(dir);
+            assertEquals(3, s.epochsCompleted());
+            assertTrue(s.callbacks().containsKey("ReduceLrOnPlateau#0"), s.callbacks().toString());
+            List<Callback> cbs = new ArrayList<>(c.callbacks().get());
+            cbs.add(new ModelCheckpoint(dir));
+            assertSameTrajectory(expected, Outcome.of(m, m.fit(blobs(3), config(c, EPOCHS, cbs).resumeFrom(s).build())));
+        }
+        assertNotEquals(expected.history().get("lr").get(0), expected.history().get("lr").get(EPOCHS - 1),
+                "reduce-on-plateau changed the lr, so its state mattered");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -216,40 +212,38 @@ class ResumeTest {
     void resumeChecksTheModelAndTheEpochs(TestBackend backend) {
         Case c = cases().findFirst().orElseThrow();
         Path dir = tmp.resolve("ckpt-checks-" + backend);
-        {
-            Backend be = backend.get();
-            try (Sequential m = model(be, c)) {
-                assertThrows(IllegalStateException.class, () -> m.saveCheckpoint(dir), "nothing trained yet");
-                m.fit(blobs(3), config(c, 2, List.of()).build());
-                m.saveCheckpoint(dir);
-            }
-            for (String f : new String[] {Checkpoints.WEIGHTS, Checkpoints.OPTIMIZER, Checkpoints.STATE}) {
-                assertTrue(Files.isRegularFile(dir.resolve(f)), f);
-            }
-            try (Sequential m = model(be, c)) {
-                ResumeState s = m.loadCheckpoint(dir);
-                assertEquals(26, m.globalStep());
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> config(c, 2, List.of()).resumeFrom(s).build());
-                assertTrue(e.getMessage().contains("epochs must be larger than the initial epoch"), e.getMessage());
-                m.setGlobalStep(0);
-                e = assertThrows(IllegalArgumentException.class,
-                        () -> m.fit(blobs(3), config(c, 4, List.of()).resumeFrom(s).build()));
-                assertTrue(e.getMessage().contains("load the checkpoint"), e.getMessage());
-            }
-            try (Sequential other = new Sequential(be, 4, SEED + 1)) {
-                other.add(new Dense(3, "softmax"));
-                other.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.adam(0.01f), List.of());
-                var e = assertThrows(io.myelin.io.ModelFileException.class, () -> other.loadCheckpoint(dir));
-                assertTrue(e.getMessage().contains("seed"), e.getMessage());
-            }
-            try (Sequential other = new Sequential(be, 4, SEED)) {
-                other.add(new Dense(3, "softmax"));
-                other.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.adam(0.01f), List.of());
-                var e = assertThrows(io.myelin.io.ModelFileException.class, () -> other.loadCheckpoint(dir));
-                assertTrue(e.getMessage().contains("does not exist in the model"), e.getMessage());
-                assertFalse(other.globalStep() > 0, "a failed load changes nothing");
-            }
+        Backend be = backend.get();
+        try (Sequential m = model(be, c)) {
+            assertThrows(IllegalStateException.class, () -> m.saveCheckpoint(dir), "nothing trained yet");
+            m.fit(blobs(3), config(c, 2, List.of()).build());
+            m.saveCheckpoint(dir);
+        }
+        for (String f : new String[] {Checkpoints.WEIGHTS, Checkpoints.OPTIMIZER, Checkpoints.STATE}) {
+            assertTrue(Files.isRegularFile(dir.resolve(f)), f);
+        }
+        try (Sequential m = model(be, c)) {
+            ResumeState s = m.loadCheckpoint(dir);
+            assertEquals(26, m.globalStep());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> config(c, 2, List.of()).resumeFrom(s).build());
+            assertTrue(e.getMessage().contains("epochs must be larger than the initial epoch"), e.getMessage());
+            m.setGlobalStep(0);
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> m.fit(blobs(3), config(c, 4, List.of()).resumeFrom(s).build()));
+            assertTrue(e.getMessage().contains("load the checkpoint"), e.getMessage());
+        }
+        try (Sequential other = new Sequential(be, 4, SEED + 1)) {
+            other.add(new Dense(3, "softmax"));
+            other.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.adam(0.01f), List.of());
+            var e = assertThrows(io.myelin.io.ModelFileException.class, () -> other.loadCheckpoint(dir));
+            assertTrue(e.getMessage().contains("seed"), e.getMessage());
+        }
+        try (Sequential other = new Sequential(be, 4, SEED)) {
+            other.add(new Dense(3, "softmax"));
+            other.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.adam(0.01f), List.of());
+            var e = assertThrows(io.myelin.io.ModelFileException.class, () -> other.loadCheckpoint(dir));
+            assertTrue(e.getMessage().contains("does not exist in the model"), e.getMessage());
+            assertFalse(other.globalStep() > 0, "a failed load changes nothing");
         }
     }
 }
