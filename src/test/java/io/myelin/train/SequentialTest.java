@@ -111,6 +111,37 @@ class SequentialTest {
         }
     }
 
+    /**
+     * The logged loss holds the L1/L2 penalty, summed on the backend: one full-batch step logs the data loss
+     * before the update plus the penalty after it; validation and evaluate add the penalty of the weights they see.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(BACKENDS)
+    void lossesIncludeThePenalty(TestBackend backend) {
+        Backend be = backend.get();
+        DataSet d = blobs(64, 5);
+        try (Sequential m = new Sequential(be, 4, 3)) {
+            m.add(new Dense(16, "relu").regularize(1e-2f, 1e-2f)).add(new Dense(3, "softmax").regularize(0f, 5e-2f));
+            m.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.sgd(0.1f), List.of());
+            double p0 = m.penalty();
+            double e0 = m.evaluate(d).get("loss");
+            assertTrue(p0 > 0.01, "a penalty worth seeing: " + p0);
+            History h = m.fit(d, FitConfig.builder().epochs(1).batchSize(64).shuffle(false).validationData(d).build());
+            double p1 = m.penalty();
+            assertTrue(Math.abs(p1 - p0) > 1e-4, "the step changed the penalty");
+            double expected = e0 - p0 + p1;
+            assertEquals(expected, h.last("loss"), 1e-5 * Math.abs(expected), "data loss before the step + penalty after");
+            double e1 = m.evaluate(d).get("loss");
+            assertEquals(e1, h.last("val_loss"), 1e-5 * Math.abs(e1), "validation loss includes the penalty");
+            try (Sequential plain = new Sequential(be, 4, 3)) {
+                plain.add(new Dense(16, "relu")).add(new Dense(3, "softmax"));
+                plain.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.sgd(0.1f), List.of());
+                plain.restoreWeights(m.weightsSnapshot());
+                assertEquals(e1 - p1, plain.evaluate(d).get("loss"), 1e-5 * e1, "the same weights without penalties");
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource(BACKENDS)
     void divergenceStopsWithLayerNameAndRestoresWeights(TestBackend backend) {
