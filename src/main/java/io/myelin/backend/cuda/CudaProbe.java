@@ -79,12 +79,16 @@ final class CudaProbe {
                         + " missing: it was built without nvcc)");
             }
         }
+        int[] driver = new int[1];
+        JCudaDriver.cuDriverGetVersion(driver);
+        String tooOld = DriverRequirement.check(kernelsNvcc(), driver[0]);
+        if (tooOld != null) {
+            return no(tooOld);
+        }
         CublasLoader.Plan plan = CublasLoader.plan();
         if (!plan.usable()) {
             return no(plan.detail());
         }
-        int[] driver = new int[1];
-        JCudaDriver.cuDriverGetVersion(driver);
         CUdevice device = new CUdevice();
         JCudaDriver.cuDeviceGet(device, 0);
         byte[] name = new byte[256];
@@ -112,6 +116,15 @@ final class CudaProbe {
             return JCudaDriver.cuDeviceGetAttribute(v, EMULATOR_ATTRIBUTE, device) == 0 && v[0] == 1;
         } catch (RuntimeException refused) {  // a real driver: CUDA_ERROR_INVALID_VALUE
             return false;
+        }
+    }
+
+    /** The nvcc release recorded beside the fatbins, or null where the jar does not say. */
+    private static String kernelsNvcc() {
+        try (var in = CudaProbe.class.getResourceAsStream(DriverRequirement.RESOURCE)) {
+            return in == null ? null : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).strip();
+        } catch (java.io.IOException unreadable) {
+            return null;
         }
     }
 
