@@ -23,8 +23,14 @@ public interface Backend extends AutoCloseable {
     /** {@code cpu} or {@code cuda}. */
     String name();
 
-    /** One human line: device, library versions, GEMM provider. */
+    /** One human line: device, library versions, GEMM provider; says "emulated" on an emulated device. */
     String description();
+
+    /**
+     * What a read costs and whether the device is emulated (see {@link Capabilities}); callers decide from
+     * this, never from {@link #name()}, whether they may read a value back every step.
+     */
+    Capabilities capabilities();
 
     // ---------------------------------------------------------------- memory
 
@@ -81,7 +87,8 @@ public interface Backend extends AutoCloseable {
     void preluForward(Tensor x, Tensor alpha, Tensor y);
 
     /**
-     * PReLU backward: {@code dx = dy * (x > 0 ? 1 : alpha[j])}, {@code dalpha[j] (+)= sum_i dy*x*(x <= 0)}.
+     * PReLU backward: {@code dx = dy * (x > 0 ? 1 : alpha[j])}, {@code dalpha[j] (+)= sum_i dy*x*!(x > 0)} (a NaN
+     * x is not positive, so it makes its column's dalpha NaN).
      */
     void preluBackward(Tensor x, Tensor alpha, Tensor dy, Tensor dx, Tensor dalpha, boolean accumulate);
 
@@ -93,7 +100,9 @@ public interface Backend extends AutoCloseable {
     /**
      * logits (n, k); labels either one-hot / soft (n, k) or sparse class indices (n, 1).
      * Writes probs (n, k) = softmax(logits) and loss (n, 1) = -sum_j y_j * log p_j (computed stably from
-     * the log-sum-exp, not from log p).
+     * the log-sum-exp, not from log p). A sparse label that is no whole number in [0, k) is an
+     * {@link IllegalArgumentException} where reads are free ({@link Capabilities#readWaitsForDevice()} false),
+     * else a NaN loss for its row (checking would need a device sync); the backward likewise gives a NaN row.
      */
     void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor probs, Tensor loss);
 

@@ -2,12 +2,15 @@ package io.myelin.train;
 
 import io.myelin.autograd.GradMode;
 import io.myelin.backend.Backend;
+import io.myelin.backend.BinaryOp;
+import io.myelin.backend.UnaryOp;
 import io.myelin.io.Checkpoints;
 import io.myelin.loss.CrossEntropy;
 import io.myelin.loss.Loss;
 import io.myelin.nn.ForwardContext;
 import io.myelin.nn.Layer;
 import io.myelin.nn.Parameter;
+import io.myelin.ops.Reductions;
 import io.myelin.optim.Optimizer;
 import io.myelin.tensor.Scope;
 import io.myelin.tensor.Tensor;
@@ -326,6 +329,37 @@ public final class Sequential implements AutoCloseable {
             total += p.l1() * a + p.l2() * s;
         }
         return total;
+    }
+
+    /**
+     * {@code acc += weight * penalty()} computed on the backend, with no read back: the training loop's way
+     * to include the penalty in its loss without a device sync per step.
+     */
+    void addPenalty(Tensor acc, float weight) {
+        Backend be = acc.backend();
+        try (Scope s = Scope.open()) {
+            for (Parameter p : parameters()) {
+                if (p.l1() == 0 && p.l2() == 0) {
+                    continue;
+                }
+                Tensor w = p.value();
+                Tensor t = w.emptyLike();
+                if (p.l1() != 0) {
+                    be.unary(UnaryOp.ABS, 0, 0, w, t);
+                    addScaledSum(be, t, weight * p.l1(), acc);
+                }
+                if (p.l2() != 0) {
+                    be.unary(UnaryOp.SQUARE, 0, 0, w, t);
+                    addScaledSum(be, t, weight * p.l2(), acc);
+                }
+            }
+        }
+    }
+
+    private static void addScaledSum(Backend be, Tensor t, float scale, Tensor acc) {
+        Tensor sum = Reductions.sumAll(t);
+        be.unary(UnaryOp.AFFINE, scale, 0f, sum, sum);
+        be.binary(BinaryOp.ADD, acc, sum, acc);
     }
 
     boolean hasPenalty() {

@@ -2,7 +2,6 @@ package io.myelin.train;
 
 import io.myelin.autograd.Tape;
 import io.myelin.backend.Backend;
-import io.myelin.backend.Backends;
 import io.myelin.loss.Loss;
 import io.myelin.loss.Losses;
 import io.myelin.nn.ActivationLayer;
@@ -16,8 +15,9 @@ import io.myelin.optim.Optimizer;
 import io.myelin.random.SeededRandom;
 import io.myelin.tensor.Scope;
 import io.myelin.tensor.Tensor;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.myelin.testing.TestBackend;
+import io.myelin.testing.TestBackends;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,20 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Finite-difference gradient checks through whole models: every parameter's autograd gradient is compared
- * with central differences of the loss, in float32 with a step and tolerance suited to it.
+ * with central differences of the loss, in float32 with a step and tolerance suited to it, on every backend
+ * ({@link TestBackends}). The tolerance is the same on each: the loss is a float32 sum on every backend, and
+ * CUDA's libdevice functions differ from the CPU's by a few ulp, far below the step's truncation error.
  */
 class ModelGradientCheckTest {
-    private static Backend cpu;
-
-    @BeforeAll
-    static void start() {
-        cpu = Backends.create("cpu");
-    }
-
-    @AfterAll
-    static void stop() {
-        cpu.close();
-    }
 
     record Case(String name, int in, int out, String loss, Consumer<Sequential> layers) {
         @Override
@@ -73,9 +64,14 @@ class ModelGradientCheckTest {
                         m -> m.add(new Dense(3, "softmax"))));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
-    void autogradMatchesFiniteDifferences(Case c) {
+    static Stream<Arguments> casesOnBackends() {
+        return TestBackends.withEach(cases());
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("casesOnBackends")
+    void autogradMatchesFiniteDifferences(TestBackend backend, Case c) {
+        Backend cpu = backend.get();
         int n = 7;
         Loss loss = Losses.create(c.loss);
         SeededRandom rng = new SeededRandom(7, 1);
@@ -89,17 +85,17 @@ class ModelGradientCheckTest {
             m.compile(loss, Optimizer.sgd(0.1f), List.of());
             int checked = 0;
             for (Parameter p : m.parameters()) {
-                float[] analytic = analyticGrad(m, p, x, y, n, c);
+                float[] analytic = analyticGrad(cpu, m, p, x, y, n, c);
                 float[] w = p.value().toArray();
                 for (int i = 0; i < w.length; i++) {
                     float h = 1e-2f;
                     float orig = w[i];
                     w[i] = orig + h;
                     p.value().set(w);
-                    double lp = lossValue(m, x, y, n, c);
+                    double lp = lossValue(cpu, m, x, y, n, c);
                     w[i] = orig - h;
                     p.value().set(w);
-                    double lm = lossValue(m, x, y, n, c);
+                    double lm = lossValue(cpu, m, x, y, n, c);
                     w[i] = orig;
                     p.value().set(w);
                     double numeric = (lp - lm) / (2 * h);
@@ -157,7 +153,7 @@ class ModelGradientCheckTest {
         return new ForwardContext(true, false, m.seed(), 5, m.fusesSoftmax());
     }
 
-    private static double lossValue(Sequential m, float[] x, float[] y, int n, Case c) {
+    private static double lossValue(Backend cpu, Sequential m, float[] x, float[] y, int n, Case c) {
         try (Scope s = Scope.open()) {
             Tensor xb = Tensor.of(cpu, x, n, c.in);
             Tensor yb = Tensor.of(cpu, y, n, y.length / n);
@@ -165,7 +161,7 @@ class ModelGradientCheckTest {
         }
     }
 
-    private static float[] analyticGrad(Sequential m, Parameter p, float[] x, float[] y, int n, Case c) {
+    private static float[] analyticGrad(Backend cpu, Sequential m, Parameter p, float[] x, float[] y, int n, Case c) {
         try (Scope s = Scope.open(); Tape tape = Tape.open()) {
             Tensor xb = Tensor.of(cpu, x, n, c.in);
             Tensor yb = Tensor.of(cpu, y, n, y.length / n);

@@ -2,6 +2,7 @@ package io.myelin.backend.cpu;
 
 import io.myelin.backend.Activation;
 import io.myelin.backend.Backend;
+import io.myelin.backend.Capabilities;
 import io.myelin.backend.BinaryOp;
 import io.myelin.backend.Checks;
 import io.myelin.backend.OptimizerUpdate;
@@ -31,6 +32,8 @@ import java.util.Arrays;
  * }</pre>
  */
 public final class CpuBackend implements Backend {
+    private static final Capabilities CAPABILITIES = new Capabilities(false, false);
+
     /** Free buffers cached by the pool are capped at a quarter of the heap. */
     private static final long MAX_CACHED_BYTES = Runtime.getRuntime().maxMemory() / 4;
 
@@ -91,6 +94,12 @@ public final class CpuBackend implements Backend {
     @Override
     public String name() {
         return "cpu";
+    }
+
+    /** Every op has finished when it returns, so a read is a plain copy. */
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.myelin.backend.Activation;
 import io.myelin.backend.Backend;
 import io.myelin.backend.BackendUnavailableException;
 import io.myelin.backend.BinaryOp;
+import io.myelin.backend.Capabilities;
 import io.myelin.backend.Checks;
 import io.myelin.backend.OptimizerUpdate;
 import io.myelin.backend.ReduceOp;
@@ -21,7 +22,8 @@ import jcuda.driver.JCudaDriver;
  * Myelin's kernels ({@link KernelLauncher}, sources in {@code kernels/*.cu}). Every op only queues work
  * on the stream; {@link #download} and {@link #synchronize} wait. Semantics are those of the
  * {@link Backend} javadoc, with the CPU backend as the reference. Where a kernel cannot throw without a
- * host sync (a sparse label or gather index out of range) it writes NaN instead.
+ * host sync (a sparse label or gather index out of range) it writes NaN instead. On the CUDA emulator
+ * (docs/cuda.md) the same code runs; {@link #description()} and {@link #capabilities()} then say "emulated".
  *
  * <pre>{@code
  * try (Backend cuda = Backends.create("cuda")) { Tensor x = Tensor.of(cuda, new float[] {1, 2}, 1, 2); }
@@ -33,10 +35,16 @@ public final class CudaBackend implements Backend {
     private final KernelLauncher kernels;
     private final Cublas blas;
     private final String description;
+    private final Capabilities capabilities;
+    private final PinnedStaging staging = new PinnedStaging();
     private volatile boolean closed;
 
-    /** Starts on device 0 with the cuBLAS plan from {@link CudaProbe}; use {@link CudaBackendProvider}. */
-    CudaBackend(CublasLoader.Plan cublasPlan) {
+    /**
+     * Starts on device 0 with the cuBLAS plan from {@link CudaProbe}; use {@link CudaBackendProvider}.
+     *
+     * @param emulated whether the driver is the CUDA emulator (said in the description and capabilities)
+     */
+    CudaBackend(CublasLoader.Plan cublasPlan, boolean emulated) {
         CudaContext c = CudaContext.open(0);
         CudaAllocator a = null;
         KernelLauncher k = null;
@@ -45,7 +53,8 @@ public final class CudaBackend implements Backend {
             a = new CudaAllocator(c::synchronize);
             k = new KernelLauncher(c.stream());
             b = Cublas.create(c.stream(), cublasPlan);
-            description = "CUDA " + c.describeDevice() + ", " + b.description() + ", JCuda " + JCudaVersion.get();
+            description = (emulated ? "CUDA emulated on the CPU (a test harness): " : "CUDA ") + c.describeDevice()
+                    + ", " + b.description() + ", JCuda " + JCudaVersion.get();
         } catch (RuntimeException | LinkageError e) {
             if (k != null) {
                 k.close();
@@ -56,6 +65,7 @@ public final class CudaBackend implements Backend {
             c.close();
             throw new BackendUnavailableException("backend 'cuda' failed to start: " + e, e);
         }
+        capabilities = new Capabilities(true, emulated);
         ctx = c;
         allocator = a;
         kernels = k;
@@ -70,6 +80,12 @@ public final class CudaBackend implements Backend {
     @Override
     public String description() {
         return description;
+    }
+
+    /** Reads wait for the stream: the training loop reads only at progress ticks (DESIGN.md principle 6). */
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
     }
 
     // ---------------------------------------------------------------- plumbing
@@ -124,13 +140,18 @@ public final class CudaBackend implements Backend {
                 (long) src.length * Float.BYTES, ctx.stream());
     }
 
+    /**
+     * Copies through a pinned staging buffer: the device writes it asynchronously, the stream is waited on
+     * with no JVM array pinned, then the floats are copied into {@code dst} on the host. (A copy straight
+     * into {@code dst} would hold JCuda's critical region on the Java array, stalling the garbage collector,
+     * while the stream drains.) One synchronization per chunk of {@link PinnedStaging#MAX_BYTES}.
+     */
     @Override
     public void download(Tensor src, float[] dst) {
         enter();
         Checks.download(src, dst);
-        JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(dst), dev("download", "src", src).pointer(),
-                (long) dst.length * Float.BYTES, ctx.stream());
-        JCudaDriver.cuStreamSynchronize(ctx.stream());
+        CudaStorage s = dev("download", "src", src);
+        staging.download(s.pointer(), dst, ctx.stream());
     }
 
     @Override
@@ -377,6 +398,7 @@ public final class CudaBackend implements Backend {
             blas.close();
             kernels.close();
             allocator.close();
+            staging.close();
         } finally {
             closed = true;
             ctx.close();
