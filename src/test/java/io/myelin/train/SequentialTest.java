@@ -232,10 +232,11 @@ class SequentialTest {
         }
     }
 
-    @Test
-    void predictRefusesInputsThatAreNotNRowsOfTheInputFeatures() {
-        try (Sequential m = classifier()) {
-            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+    @ParameterizedTest
+    @MethodSource(BACKENDS)
+    void predictRefusesInputsThatAreNotNRowsOfTheInputFeatures(TestBackend backend) {
+        try (Sequential m = classifier(backend.get())) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> m.predict(new float[10], 3));
             assertTrue(e.getMessage().contains("x has 10 values, but 3 rows of 4 input features need 12"), e.getMessage());
             assertEquals(6, m.predict(new float[8], 2).length);
