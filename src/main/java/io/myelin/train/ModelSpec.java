@@ -8,7 +8,13 @@ import io.myelin.loss.Loss;
 import io.myelin.loss.Losses;
 import io.myelin.nn.ActivationFn;
 import io.myelin.nn.ActivationLayer;
+import io.myelin.nn.AveragePooling2D;
 import io.myelin.nn.BatchNormalization;
+import io.myelin.nn.Conv2D;
+import io.myelin.nn.Flatten;
+import io.myelin.nn.GlobalAveragePooling2D;
+import io.myelin.nn.MaxPool2D;
+import io.myelin.nn.Shapes;
 import io.myelin.nn.Dense;
 import io.myelin.nn.Dropout;
 import io.myelin.nn.Layer;
@@ -148,14 +154,12 @@ public final class ModelSpec {
 
     /** Product of input_shape. */
     public int inputFeatures() {
-        int n = 1;
-        for (Object d : (List<?>) root.get("input_shape")) {
-            if (!(d instanceof Number num) || num.intValue() <= 0) {
-                throw new IllegalArgumentException("input_shape entries must be positive integers, got " + d);
-            }
-            n *= num.intValue();
-        }
-        return n;
+        return Shapes.product(inputShape());
+    }
+
+    /** input_shape: {@code [features]} or channels-first {@code [C, H, W]}. */
+    public int[] inputShape() {
+        return Shapes.fromSpec(root.get("input_shape"));
     }
 
     @SuppressWarnings("unchecked")
@@ -195,14 +199,19 @@ public final class ModelSpec {
 
     /** Builds and compiles the model on a backend. */
     public Sequential build(Backend backend, long seed) {
-        Sequential model = new Sequential(backend, inputFeatures(), seed);
+        Sequential model = new Sequential(backend, inputShape(), seed);
         try {
             List<?> layers = (List<?>) root.get("layers");
             for (int i = 0; i < layers.size(); i++) {
                 if (!(layers.get(i) instanceof Map<?, ?> m)) {
                     throw new IllegalArgumentException("layer " + i + " must be an object");
                 }
-                model.add(layer(i, m));
+                Layer layer = layer(i, m);
+                try {
+                    model.add(layer);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("layer " + i + " (" + layer.type() + "): " + e.getMessage(), e);
+                }
             }
             Loss loss = loss();
             model.compile(loss, optimizer(), metrics(loss));
@@ -225,8 +234,14 @@ public final class ModelSpec {
                         num(m, "epsilon", 1e-3f), bool(m, "center", true), bool(m, "scale", true),
                         bool(m, "unbiased_running_var", false));
                 case "prelu" -> new PRelu(num(m, "initial_slope", 0.25f));
+                case "conv2d" -> Conv2D.fromSpec(m);
+                case "maxpool2d" -> MaxPool2D.fromSpec(m);
+                case "avgpool2d" -> AveragePooling2D.fromSpec(m);
+                case "global_avgpool2d" -> GlobalAveragePooling2D.fromSpec(m);
+                case "flatten" -> Flatten.fromSpec(m);
                 default -> throw new IllegalArgumentException("unknown layer type '" + type
-                        + "'; known: dense, activation, dropout, batchnorm, prelu");
+                        + "'; known: dense, activation, dropout, batchnorm, prelu, conv2d, maxpool2d, avgpool2d, "
+                        + "global_avgpool2d, flatten");
             };
             if (m.get("name") != null) {
                 layer.setName(String.valueOf(m.get("name")));
