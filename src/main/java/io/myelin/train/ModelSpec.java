@@ -11,14 +11,14 @@ import io.myelin.nn.ActivationLayer;
 import io.myelin.nn.AveragePooling2D;
 import io.myelin.nn.BatchNormalization;
 import io.myelin.nn.Conv2D;
-import io.myelin.nn.Flatten;
-import io.myelin.nn.GlobalAveragePooling2D;
-import io.myelin.nn.MaxPool2D;
-import io.myelin.nn.Shapes;
 import io.myelin.nn.Dense;
 import io.myelin.nn.Dropout;
+import io.myelin.nn.Flatten;
+import io.myelin.nn.GlobalAveragePooling2D;
 import io.myelin.nn.Layer;
+import io.myelin.nn.MaxPool2D;
 import io.myelin.nn.PRelu;
+import io.myelin.nn.Shapes;
 import io.myelin.optim.Optimizer;
 
 import java.io.IOException;
