@@ -24,20 +24,18 @@ final class PoolKernels {
                 for (int q = 0; q < g.outWidth(); q++) {
                     int w0 = Math.max(0, q * g.strideW() - g.padLeft());
                     int w1 = Math.min(w, q * g.strideW() - g.padLeft() + g.kernelW());
-                    int best = h0 * w + w0;
-                    float bv = x[xo + best];
-                    for (int ih = h0; ih < h1 && !Float.isNaN(bv); ih++) {
+                    // The maximum first (Math.max propagates NaN), then the first element equal to it (or
+                    // the first NaN): the same value and index as a scan keeping the first strict maximum,
+                    // -0.0 and 0.0 included, without a compare-and-branch per element.
+                    float m = x[xo + h0 * w + w0];
+                    for (int ih = h0; ih < h1; ih++) {
+                        int row = xo + ih * w;
                         for (int iw = w0; iw < w1; iw++) {
-                            float v = x[xo + ih * w + iw];
-                            if (v > bv || Float.isNaN(v)) {
-                                bv = v;
-                                best = ih * w + iw;
-                                if (Float.isNaN(v)) {
-                                    break;
-                                }
-                            }
+                            m = Math.max(m, x[row + iw]);
                         }
                     }
+                    int best = first(x, xo, w, h0, h1, w0, w1, m);
+                    float bv = x[xo + best];
                     y[yo + r * g.outWidth() + q] = bv;
                     if (argmax != null) {
                         argmax[yo + r * g.outWidth() + q] = best;
@@ -45,6 +43,21 @@ final class PoolKernels {
                 }
             }
         }
+    }
+
+    /** Position {@code h*W + w} of the first element of the window equal to m (the first NaN when m is NaN). */
+    private static int first(float[] x, int xo, int w, int h0, int h1, int w0, int w1, float m) {
+        boolean nan = m != m;
+        for (int ih = h0; ih < h1; ih++) {
+            int row = xo + ih * w;
+            for (int iw = w0; iw < w1; iw++) {
+                float v = x[row + iw];
+                if (v == m || (nan && v != v)) {
+                    return ih * w + iw;
+                }
+            }
+        }
+        return h0 * w + w0;   // not reached: m is one of the elements
     }
 
     static void maxBackward(ConvGeometry g, float[] dy, float[] argmax, float[] dx, int lo, int hi) {
