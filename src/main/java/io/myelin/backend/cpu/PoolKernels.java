@@ -26,7 +26,7 @@ final class PoolKernels {
                     int w1 = Math.min(w, q * g.strideW() - g.padLeft() + g.kernelW());
                     // The maximum first (Math.max propagates NaN), then the first element equal to it (or
                     // the first NaN): the same value and index as a scan keeping the first strict maximum,
-                    // -0.0 and 0.0 included, without a compare-and-branch per element.
+                    // -0.0 and 0.0 included; the first pass has no data-dependent branch.
                     float m = x[xo + h0 * w + w0];
                     for (int ih = h0; ih < h1; ih++) {
                         int row = xo + ih * w;
