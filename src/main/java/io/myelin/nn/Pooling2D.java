@@ -15,7 +15,6 @@ import java.util.Set;
  * {@code pool_size} (default 2), {@code strides} (default the pool size) and {@code padding} {@code "valid"}
  * or {@code "same"}. Windows are clipped to the image: padding never wins a max and is not counted in a
  * mean. Max pooling routes the gradient to the first maximum of each window (PyTorch). No parameters.
- *
  */
 public abstract class Pooling2D extends AbstractLayer {
     private static final Set<String> KEYS = Set.of("pool_size", "strides", "padding");
