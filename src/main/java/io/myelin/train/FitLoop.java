@@ -278,8 +278,10 @@ final class FitLoop {
 
     private void checkData(DataSet d, String what) {
         if (d.features() != model.inputFeatures()) {
+            int[] shape = model.inputShape();
             throw new IllegalArgumentException("the " + what + " data have " + d.features()
-                    + " features but the model's input shape is [" + model.inputFeatures() + "]");
+                    + " features but the model's input shape is " + java.util.Arrays.toString(shape)
+                    + (shape.length > 1 ? " (" + model.inputFeatures() + " values per sample)" : ""));
         }
         int expected = switch (model.loss().targetKind()) {
             case SPARSE_CLASSES -> 1;

@@ -10,6 +10,7 @@ import io.myelin.loss.Loss;
 import io.myelin.nn.ForwardContext;
 import io.myelin.nn.Layer;
 import io.myelin.nn.Parameter;
+import io.myelin.nn.Shapes;
 import io.myelin.ops.Reductions;
 import io.myelin.optim.Optimizer;
 import io.myelin.tensor.Scope;
@@ -37,6 +38,7 @@ import java.util.Map;
 public final class Sequential implements AutoCloseable {
     private final Backend backend;
     private final int inputFeatures;
+    private final int[] inputShape;
     private final long seed;
     private final List<Layer> layers = new ArrayList<>();
     private Loss loss;
@@ -46,11 +48,27 @@ public final class Sequential implements AutoCloseable {
     private ResumeState resumeState;
 
     public Sequential(Backend backend, int inputFeatures, long seed) {
-        if (inputFeatures <= 0) {
-            throw new IllegalArgumentException("input features must be positive, got " + inputFeatures);
+        this(backend, new int[] {inputFeatures}, seed);
+    }
+
+    /**
+     * A model for samples of shape {@code [features]} or channels-first images {@code [C, H, W]} (each sample
+     * still one row of {@code C*H*W} floats).
+     */
+    public Sequential(Backend backend, int[] inputShape, long seed) {
+        if (inputShape.length != 1 && inputShape.length != 3) {
+            throw new IllegalArgumentException("the input shape must be [features] or [C, H, W], got "
+                    + java.util.Arrays.toString(inputShape));
+        }
+        for (int d : inputShape) {
+            if (d <= 0) {
+                throw new IllegalArgumentException("input shape dimensions must be positive, got "
+                        + java.util.Arrays.toString(inputShape));
+            }
         }
         this.backend = backend;
-        this.inputFeatures = inputFeatures;
+        this.inputShape = inputShape.clone();
+        this.inputFeatures = Shapes.product(inputShape);
         this.seed = seed;
     }
 
@@ -68,6 +86,16 @@ public final class Sequential implements AutoCloseable {
 
     public int outputFeatures() {
         return layers.isEmpty() ? inputFeatures : layers.get(layers.size() - 1).outputFeatures();
+    }
+
+    /** The per-sample input shape: {@code [features]} or {@code [C, H, W]}. */
+    public int[] inputShape() {
+        return inputShape.clone();
+    }
+
+    /** The per-sample output shape of the last layer (the input shape when there is none). */
+    public int[] outputShape() {
+        return layers.isEmpty() ? inputShape.clone() : layers.get(layers.size() - 1).outputShape();
     }
 
     public List<Layer> layers() {
@@ -91,7 +119,7 @@ public final class Sequential implements AutoCloseable {
         } else if (findLayer(layer.name()) != null) {
             throw new IllegalArgumentException("the model already has a layer named '" + layer.name() + "'");
         }
-        layer.build(backend, outputFeatures(), seed, layers.size());
+        layer.build(backend, outputShape(), seed, layers.size());
         layers.add(layer);
         return this;
     }

@@ -105,6 +105,7 @@ final class ContractCases {
         c.add(new OpCase("gatherRows", ContractCases::gatherRows));
         c.add(new OpCase("fill", ContractCases::fill));
         c.add(new OpCase("copy", ContractCases::copy));
+        c.addAll(ConvContractCases.all());
         c.add(new OpCase("close", b -> close(provider)));
         return c;
     }

@@ -8,8 +8,11 @@ import io.myelin.io.OptimizerFiles;
 import io.myelin.io.SafeTensorsFile;
 import io.myelin.loss.Losses;
 import io.myelin.nn.BatchNormalization;
+import io.myelin.nn.Conv2D;
 import io.myelin.nn.Dense;
 import io.myelin.nn.Dropout;
+import io.myelin.nn.Flatten;
+import io.myelin.nn.MaxPool2D;
 import io.myelin.optim.Optimizer;
 import io.myelin.random.SeededRandom;
 import io.myelin.schedule.OneCycle;
@@ -54,7 +57,12 @@ class ResumeTest {
     Path tmp;
 
     /** A model and the callbacks of one run (fresh instances for each run segment). */
-    record Case(String name, Supplier<Optimizer> optimizer, Supplier<List<Callback>> callbacks, double validationSplit) {
+    record Case(String name, Supplier<Optimizer> optimizer, Supplier<List<Callback>> callbacks, double validationSplit,
+                boolean cnn) {
+        Case(String name, Supplier<Optimizer> optimizer, Supplier<List<Callback>> callbacks, double validationSplit) {
+            this(name, optimizer, callbacks, validationSplit, false);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -73,7 +81,9 @@ class ResumeTest {
                 new Case("sgd momentum + 1cycle", () -> Optimizer.momentum(0.05f, 0.9f),
                         () -> List.of(new LearningRateScheduler(OneCycle.of(0.1f, EPOCHS * stepsPerEpoch(0)))), 0),
                 new Case("rmsprop + reduce on plateau, validation split", () -> Optimizer.rmsprop(0.01f),
-                        () -> List.of(new ReduceLrOnPlateau("val_loss", 0.5f, 1, 0.5, 1e-5f)), 0.2));
+                        () -> List.of(new ReduceLrOnPlateau("val_loss", 0.5f, 1, 0.5, 1e-5f)), 0.2),
+                new Case("cnn (conv2d, batchnorm2d, maxpool2d) + adam + step decay", () -> Optimizer.adam(0.01f),
+                        () -> List.of(new LearningRateScheduler(new StepDecay(0.01f, 0.5f, 2))), 0, true));
     }
 
     static Stream<TestBackend> backends() {
@@ -99,6 +109,13 @@ class ResumeTest {
     }
 
     private static Sequential model(Backend be, Case c) {
+        if (c.cnn()) {   // the 4 features as a 1x2x2 image
+            Sequential m = new Sequential(be, new int[] {1, 2, 2}, SEED);
+            m.add(new Conv2D(6, 2, "relu").padding(true)).add(new BatchNormalization(0.9f, 1e-3f, true, true, false))
+                    .add(new Dropout(0.25f)).add(new MaxPool2D(2)).add(new Flatten()).add(new Dense(3, "softmax"));
+            m.compile(Losses.create("sparse_categorical_crossentropy"), c.optimizer().get(), List.of("accuracy"));
+            return m;
+        }
         Sequential m = new Sequential(be, 4, SEED);
         m.add(new Dense(16, "relu")).add(new BatchNormalization(0.9f, 1e-3f, true, true, false))
                 .add(new Dropout(0.25f)).add(new Dense(3, "softmax"));
