@@ -213,7 +213,7 @@ public final class CheckpointCommit {
     }
 
     /** The temporaries in {@code dir} this class or {@link AtomicFiles} made for {@link #OWNED_NAMES}. */
-    public static List<Path> staleTemporaries(Path dir) throws IOException {
+    private static List<Path> staleTemporaries(Path dir) throws IOException {
         List<Path> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : (Iterable<Path>) s::iterator) {

@@ -150,7 +150,7 @@ public final class Checkpoints {
      * Where {@code name} of the checkpoint is: where the manifest's digest says, else (no manifest) its final
      * name.
      */
-    public static Path require(Path dir, CheckpointManifest manifest, String name, String why) {
+    private static Path require(Path dir, CheckpointManifest manifest, String name, String why) {
         Path p = manifest != null ? CheckpointCommit.locate(dir, manifest, name) : dir.resolve(name);
         if (p == null || !Files.isRegularFile(p)) {
             throw new ModelFileException(dir + " has no " + name + why);

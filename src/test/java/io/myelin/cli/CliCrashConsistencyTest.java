@@ -106,6 +106,26 @@ class CliCrashConsistencyTest {
         assertEquals(8, names(renamed).size(), names(renamed).toString());
     }
 
+    @Test
+    void aDirectoryOfTheFormatBeforeTheManifestResumesAndGainsOne() throws Exception {
+        List<String> settings = settings();
+        Path straight = tmp.resolve("straight");
+        train(straight, settings.toArray(String[]::new));
+        Path old = tmp.resolve("old");
+        List<String> two = new ArrayList<>(settings);
+        two.set(two.indexOf("--epochs") + 1, "2");
+        train(old, two.toArray(String[]::new));
+        Files.delete(old.resolve("checkpoint.json"));  // the layout of the version before it
+        CliRunner.Result r = run("train", "--resume", old.toString(), "--epochs", "3", "--backend", "cpu");
+        assertEquals(0, r.code(), r.err());
+        for (String f : new String[] {"weights.safetensors", "optimizer.safetensors"}) {
+            assertArrayEquals(Files.readAllBytes(straight.resolve(f)), Files.readAllBytes(old.resolve(f)), f);
+        }
+        assertEquals(historyWithoutTimes(straight), historyWithoutTimes(old));
+        assertEquals(2, io.myelin.io.CheckpointCommit.manifest(old).generation(),
+                "the manifest starts with the resumed run: its epoch-3 checkpoint and its final write");
+    }
+
     private ChildJvm.Result trainInChild(Path dir, String fault, List<String> settings) throws Exception {
         List<String> args = new ArrayList<>(List.of("train", "--backend", "cpu", "--checkpoint-every", "1",
                 "--out", dir.toString()));
