@@ -192,6 +192,7 @@ public final class CheckpointCommit {
         }
         CheckpointManifest m = manifest(dir);
         Path current = dir;
+        boolean changed = false;
         try {
             if (m != null) {
                 for (CheckpointManifest.Entry e : m.files().values()) {
@@ -199,17 +200,21 @@ public final class CheckpointCommit {
                     if (Files.exists(tmp) && matches(tmp, e)) {
                         current = dir.resolve(e.name());
                         Files.move(tmp, current, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                        changed = true;
                     }
                 }
             }
             for (Path stale : staleTemporaries(dir)) {
                 current = stale;
                 Files.deleteIfExists(stale);
+                changed = true;
             }
         } catch (IOException e) {
             throw new OutputWriteException(current, e);
         }
-        syncDirectory(dir);
+        if (changed) {
+            syncDirectory(dir);
+        }
     }
 
     /** The temporaries in {@code dir} this class or {@link AtomicFiles} made for {@link #OWNED_NAMES}. */
