@@ -85,11 +85,15 @@ final class FitLoop {
                         lastGood)) {
                     break;  // a callback stopped the run during the epoch: the unfinished epoch is not recorded
                 }
-                if (!state.stepLossWanted() && !weightsFinite()) {
+                if (!state.stepLossWanted()) {
+                    addWeightsCheck(lossAcc);  // rides on the loss read below: no extra wait for the device
+                }
+                double epochLoss = (double) lossAcc.item() / n;
+                if (!Double.isFinite(epochLoss) && !state.stepLossWanted() && !weightsFinite()) {
                     nonFiniteWeights(epoch, lastGood);
                 }
                 Map<String, Double> logs = new LinkedHashMap<>();
-                logs.put("loss", (double) lossAcc.item() / n);
+                logs.put("loss", epochLoss);
                 List<Metric> metrics = model.metrics();
                 for (int i = 0; i < metrics.size(); i++) {
                     Metric m = metrics.get(i);
@@ -316,9 +320,12 @@ final class FitLoop {
      * recorded and checkpointed: 0·x is NaN exactly where x is NaN or infinite, and one sum per tensor plus a
      * single read at the end replace a host copy of the weights (a finite loss does not imply finite weights).
      */
-    private boolean weightsFinite() {
+    /**
+     * Adds {@code 0·Σw} of every named tensor to {@code acc}: exactly nothing while every weight is finite, NaN
+     * as soon as one is not, so the epoch's loss read also checks the weights.
+     */
+    private void addWeightsCheck(Tensor acc) {
         try (Scope scope = Scope.open()) {
-            Tensor acc = Tensor.zeros(be, 1, 1);
             for (Parameter p : model.namedTensors()) {
                 Tensor w = p.value();
                 Tensor zeros = Tensor.empty(be, w.rows(), w.cols());
@@ -329,6 +336,14 @@ final class FitLoop {
                 be.reduce(io.myelin.backend.ReduceOp.SUM, 1, cols, one);
                 be.binary(BinaryOp.ADD, acc, one, acc);
             }
+        }
+    }
+
+    /** Whether every named tensor is finite (one read; only on the path that already found a non-finite loss). */
+    private boolean weightsFinite() {
+        try (Scope scope = Scope.open()) {
+            Tensor acc = Tensor.zeros(be, 1, 1);
+            addWeightsCheck(acc);
             return Double.isFinite(acc.item());
         }
     }

@@ -1,14 +1,13 @@
 package io.myelin.train;
 
 import io.myelin.backend.Backend;
-import io.myelin.backend.Backends;
 import io.myelin.loss.Losses;
 import io.myelin.nn.Dense;
 import io.myelin.nn.Parameter;
 import io.myelin.optim.Optimizer;
-import org.junit.jupiter.api.Assumptions;
+import io.myelin.testing.TestBackend;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,12 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NonFiniteWeightsTest {
     @ParameterizedTest
-    @ValueSource(strings = {"cpu", "cuda"})
-    void aNonFiniteWeightAtEpochEndIsCaughtBeforeTheCheckpoint(String backend) {
-        var provider = Backends.providers().stream().filter(p -> p.name().equals(backend)).findFirst();
-        Assumptions.assumeTrue(provider.isPresent() && provider.get().availability().available(),
-                () -> backend + " backend not usable here");
-        try (Backend be = Backends.create(backend); Sequential m = new Sequential(be, 4, 3)) {
+    @MethodSource("io.myelin.testing.TestBackends#available")
+    void aNonFiniteWeightAtEpochEndIsCaughtBeforeTheCheckpoint(TestBackend backend) {
+        Backend be = backend.get();
+        try (Sequential m = new Sequential(be, 4, 3)) {
             m.add(new Dense(8, "relu")).add(new Dense(3, "softmax"));
             m.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.sgd(0.01f), List.of());
             List<Integer> committed = new ArrayList<>();
