@@ -62,8 +62,10 @@ mvn -B -q --no-transfer-progress -Dstyle.color=never dependency:copy \
 
 echo "[gpu-validate] linking a Java runtime"
 # jdeps also names java.desktop and java.sql, reached only through optional paths of Jackson and EJML that the
-# tests and the benchmark never take; the rest is what JUnit (java.xml for its reports) and JCuda load reflectively.
-modules=java.base,java.xml,java.logging,java.management,jdk.management,jdk.unsupported,jdk.incubator.vector
+# tests and the benchmark never take, and jdk.incubator.vector, which only netlib's pure-Java BLAS would use (our
+# CPU backend has its own fallback GEMM); the rest is what JUnit (java.xml for its reports, jdk.management for the
+# allocation counters of ChecksTest) and JCuda load reflectively.
+modules=java.base,java.xml,java.logging,java.management,jdk.management,jdk.unsupported
 if ! jlink --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=2 --output "$out/jre" \
     > "$tmp/jlink.log" 2>&1; then
   cat "$tmp/jlink.log" >&2
@@ -75,7 +77,8 @@ cat > "$out/run.sh" <<'RUN'
 #!/usr/bin/env bash
 # Runs the CUDA validation on this machine and writes everything to ./results/ (or $1):
 #  1. environment.txt: GPU, driver, cuBLAS libraries;
-#  2. the CUDA suites on the real device (JUnit: io.myelin.backend — CUDA test classes and the contract suite —
+#  2. the CUDA suites on the real device (JUnit: io.myelin.backend — CUDA test classes but the emulator's own, and
+#     the contract suite —
 #     and the model-level tests of io.myelin.train, each on the cuda backend only): tests.txt, junit/*.xml;
 #  3. the step benchmark, Myelin's cuda backend against this machine's PyTorch on the GPU, Fashion-MNIST MLP
 #     shape 784-256-128-10 on synthetic data, batch 128 and 1024: bench.jsonl and a ratio table in bench.txt.
@@ -101,6 +104,7 @@ started=$(date +%s)
 echo "== tests (io.myelin.backend, io.myelin.train on cuda)"
 timeout 200 "$java" -Dbasedir="$here" -Dmyelin.test.backends=cuda -jar "$console" execute --class-path "$cp" \
   --select-package io.myelin.backend --select-package io.myelin.train \
+  --exclude-classname '.*CudaEmulatorSelfTest' \
   --details=summary --details-theme=ascii --disable-banner --fail-if-no-tests --reports-dir "$results/junit" \
   2>&1 | tee "$results/tests.txt" | tail -40
 status=${PIPESTATUS[0]}
