@@ -77,9 +77,9 @@ cat > "$out/run.sh" <<'RUN'
 #!/usr/bin/env bash
 # Runs the CUDA validation on this machine and writes everything to ./results/ (or $1):
 #  1. environment.txt: GPU, driver, cuBLAS libraries;
-#  2. the CUDA suites on the real device (JUnit: io.myelin.backend — CUDA test classes but the emulator's own, and
-#     the contract suite —
-#     and the model-level tests of io.myelin.train, each on the cuda backend only): tests.txt, junit/*.xml;
+#  2. the CUDA suites on the real device (JUnit: io.myelin.backend — the CUDA test classes but the emulator's own,
+#     and the contract suite — and the model-level tests of io.myelin.train, each on the cuda backend only):
+#     tests.txt, junit/*.xml;
 #  3. the step benchmark, Myelin's cuda backend against this machine's PyTorch on the GPU, Fashion-MNIST MLP
 #     shape 784-256-128-10 on synthetic data, batch 128 and 1024: bench.jsonl and a ratio table in bench.txt.
 # Each part has its own time limit so the whole run stays under 5 minutes.
