@@ -2,6 +2,7 @@ package io.myelin.cli;
 
 import io.myelin.data.CsvSchema;
 import io.myelin.data.CsvTable;
+import io.myelin.data.DataException;
 import io.myelin.data.Dataset;
 import io.myelin.data.Digits;
 import io.myelin.data.FashionMnist;
@@ -73,7 +74,7 @@ final class DataSources {
         }
         Path p = Path.of(d);
         if (!csv) {
-            throw new UserError("--data " + d + ": no such file or directory (expected digits, fashion-mnist, "
+            throw new UserError("--data " + d + ": " + whyNot(p) + " (expected digits, fashion-mnist, "
                     + "a directory of IDX files or a CSV file)");
         }
         CsvTable table = CsvTable.read(p, s.format());
@@ -101,6 +102,12 @@ final class DataSources {
                 "images with " + train.numClasses() + " classes", train.classNames());
     }
 
+    /** Why {@code p} is not a data file: "no such file or directory", "is not a regular file (...)", "is empty". */
+    private static String whyNot(Path p) {
+        String why = io.myelin.config.IoMessages.notReadable(p);
+        return why == null ? "not a data file" : why;
+    }
+
     /** Holds out {@code fraction} of the rows (seeded); 0 keeps every row for training and has no test set. */
     private static TrainTest split(Dataset all, double fraction, long seed) {
         if (!(fraction >= 0 && fraction < 1)) {
@@ -120,7 +127,13 @@ final class DataSources {
      */
     static TrainCommand.LoadedData load(DataSettings s, long seed, String normalization) {
         Raw raw = raw(s, seed, null);
-        Normalizer norm = Normalizer.forName(normalization, raw.train(), raw.images());
+        Normalizer norm;
+        try {
+            norm = Normalizer.forName(normalization, raw.train(), raw.images(),
+                    raw.schema() != null ? raw.schema().inputNames() : null);
+        } catch (DataException e) {
+            throw new DataException(raw.description() + ", " + e.getMessage(), e);
+        }
         Normalizer scaling = null;
         if (s.scaleTargets()) {
             if (raw.train().isClassification()) {
@@ -195,8 +208,8 @@ final class DataSources {
         // Another source than the run's: read as given (its own test part), without the run's CSV settings.
         boolean own = data == null || DataSettings.canonical(data).equals(saved.data());
         if (!own && !data.equals("digits") && !data.equals("fashion-mnist") && !Files.isDirectory(Path.of(data))) {
-            throw new UserError("--data " + data + ": no such file or directory (expected a CSV file, - for standard "
-                    + "input, digits, fashion-mnist or a directory of IDX files)");
+            throw new UserError("--data " + data + ": " + whyNot(Path.of(data)) + " (expected a CSV file, - for "
+                    + "standard input, digits, fashion-mnist or a directory of IDX files)");
         }
         DataSettings source = own ? s : DataSettings.of(data);
         Raw raw = raw(source, seed, own ? schema : null);

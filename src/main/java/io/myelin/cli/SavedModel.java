@@ -1,13 +1,12 @@
 package io.myelin.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.myelin.backend.Backend;
+import io.myelin.config.StrictJson;
 import io.myelin.data.Normalizer;
 import io.myelin.io.ModelFiles;
 import io.myelin.train.ModelSpec;
 import io.myelin.train.Sequential;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -40,7 +39,6 @@ record SavedModel(Sequential model, Normalizer normalizer, Map<String, Object> m
     }
 
     /** The parsed model.json of a run directory; a {@link UserError} when the directory is not one. */
-    @SuppressWarnings("unchecked")
     static Map<String, Object> readModelJson(Path dir) {
         Path json = dir.resolve("model.json");
         Path weights = dir.resolve("weights.safetensors");
@@ -50,14 +48,9 @@ record SavedModel(Sequential model, Normalizer normalizer, Map<String, Object> m
         return readModelJsonFile(json);
     }
 
-    /** The parsed model.json file {@code json}. */
-    @SuppressWarnings("unchecked")
+    /** The parsed model.json file {@code json}, read strictly (UTF-8, one object, nothing after it). */
     static Map<String, Object> readModelJsonFile(Path json) {
-        try {
-            return new ObjectMapper().readValue(json.toFile(), Map.class);
-        } catch (IOException e) {
-            throw new UserError(json + " is not valid JSON: " + e.getMessage());
-        }
+        return StrictJson.readObject(json, "run file");
     }
 
     @SuppressWarnings("unchecked")

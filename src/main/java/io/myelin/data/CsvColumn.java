@@ -1,5 +1,7 @@
 package io.myelin.data;
 
+import io.myelin.config.IoMessages;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -40,7 +42,7 @@ public final class CsvColumn {
     /** The numbers, one per row (shared, do not modify); only for a numeric column. */
     public float[] values() {
         if (values == null) {
-            throw new IllegalStateException("column '" + name + "' holds names, not numbers");
+            throw new IllegalStateException("column '" + IoMessages.quote(name) + "' holds names, not numbers");
         }
         return values;
     }
@@ -48,7 +50,7 @@ public final class CsvColumn {
     /** Per row, the index of its name in {@link #dictionary()} (shared, do not modify); only for a column of names. */
     public int[] codes() {
         if (codes == null) {
-            throw new IllegalStateException("column '" + name + "' holds numbers, not names");
+            throw new IllegalStateException("column '" + IoMessages.quote(name) + "' holds numbers, not names");
         }
         return codes;
     }
@@ -56,7 +58,7 @@ public final class CsvColumn {
     /** The distinct names in the order they first appear; only for a column of names. */
     public List<String> dictionary() {
         if (dictionary == null) {
-            throw new IllegalStateException("column '" + name + "' holds numbers, not names");
+            throw new IllegalStateException("column '" + IoMessages.quote(name) + "' holds numbers, not names");
         }
         return dictionary;
     }
@@ -96,17 +98,17 @@ public final class CsvColumn {
 
         void add(String cell, String source, int row, int line) {
             String s = cell.trim();
-            String where = "file " + source + ", " + CsvTable.rowAt(row, line) + ", column '" + name + "': ";
+            String where = "file " + source + ", " + CsvTable.rowAt(row, line) + ", column '" + IoMessages.quote(name) + "': ";
             if (s.isEmpty()) {
                 throw new DataException(where + "empty cell");
             }
             if (looksNumeric(s)) {
                 if (NON_FINITE.matcher(s).matches()) {
-                    throw new DataException(where + "'" + s + "' is not a finite number");
+                    throw new DataException(where + "'" + IoMessages.quote(s) + "' is not a finite number");
                 }
                 float v = (float) Double.parseDouble(s);
                 if (Float.isInfinite(v)) {
-                    throw new DataException(where + "'" + s + "' is too large for a 32-bit float");
+                    throw new DataException(where + "'" + IoMessages.quote(s) + "' is too large for a 32-bit float");
                 }
                 values = grow(values, Float.NaN);
                 values[size] = v;
@@ -153,7 +155,7 @@ public final class CsvColumn {
             if (values != null && codes != null) {
                 int row = firstNameRow;
                 throw new DataException("file " + source + ", " + CsvTable.rowAt(row, lines[row - 1]) + ", column '"
-                        + name + "': '" + dictionary.get(codes[row - 1]) + "' is not a number, but other cells in this "
+                        + IoMessages.quote(name) + "': '" + IoMessages.quote(dictionary.get(codes[row - 1])) + "' is not a number, but other cells in this "
                         + "column are numbers (row " + firstNumberRow + ": " + numberText(values[firstNumberRow - 1]) + ")");
             }
             if (values != null) {

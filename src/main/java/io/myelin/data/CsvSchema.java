@@ -1,5 +1,7 @@
 package io.myelin.data;
 
+import io.myelin.config.IoMessages;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -100,7 +102,7 @@ public final class CsvSchema {
     public static CsvSchema fit(CsvTable t, String labelColumn, Task chosen) {
         int li = labelIndex(t, labelColumn, true);
         if (t.names().size() < 2) {
-            throw new DataException("file " + t.source() + " has only the label column '" + t.names().get(li)
+            throw new DataException("file " + t.source() + " has only the label column '" + IoMessages.quote(t.names().get(li))
                     + "'; at least one feature column is needed");
         }
         CsvColumn lc = t.column(li);
@@ -110,13 +112,13 @@ public final class CsvSchema {
         if (!lc.numeric()) {
             if (chosen == Task.REGRESSION) {
                 int row = 1;
-                throw new DataException(t.where(row, lc.name()) + "'" + lc.text(row) + "' is not a number, but "
+                throw new DataException(t.where(row, lc.name()) + "'" + IoMessages.quote(lc.text(row)) + "' is not a number, but "
                         + "regression (--task regression) needs numeric targets");
             }
             task = Task.CLASSIFICATION;
             classes = new ArrayList<>(new TreeSet<>(lc.dictionary()));
             if (chosen == null && classes.size() > MAX_AUTO_CLASSES) {
-                throw new DataException("file " + t.source() + ": label column '" + lc.name() + "' has " + classes.size()
+                throw new DataException("file " + t.source() + ": label column '" + IoMessages.quote(lc.name()) + "' has " + classes.size()
                         + " distinct names, too many classes; choose the task explicitly (--task classification) "
                         + "if that is intended");
             }
@@ -132,7 +134,7 @@ public final class CsvSchema {
                 }
             }
             if (chosen == Task.CLASSIFICATION && firstNonInteger > 0) {
-                throw new DataException(t.where(firstNonInteger, lc.name()) + "class label '" + lc.text(firstNonInteger)
+                throw new DataException(t.where(firstNonInteger, lc.name()) + "class label '" + IoMessages.quote(lc.text(firstNonInteger))
                         + "' is not an integer");
             }
             boolean classify = chosen == Task.CLASSIFICATION
@@ -178,8 +180,8 @@ public final class CsvSchema {
             }
         }
         if (index < 0 && required) {
-            throw new DataException("file " + t.source() + " has no column '" + name + "' (columns: "
-                    + String.join(", ", t.names()) + ")");
+            throw new DataException("file " + t.source() + " has no column '" + IoMessages.quote(name) + "' (columns: "
+                    + IoMessages.quote(String.join(", ", t.names()), 200) + ")");
         }
         return index;
     }
@@ -197,30 +199,34 @@ public final class CsvSchema {
             li = labelIndex(t, labelName, labels);
             List<String> unknown = new ArrayList<>();
             Arrays.fill(featureColumns, -1);
+            java.util.Map<String, Integer> byName = new java.util.HashMap<>();
+            for (int f = features.size() - 1; f >= 0; f--) {
+                byName.put(features.get(f).name(), f);
+            }
             for (int c = 0; c < t.names().size(); c++) {
                 if (c == li) {
                     continue;
                 }
-                int f = featureIndex(t.names().get(c));
+                int f = byName.getOrDefault(t.names().get(c), -1);
                 if (f < 0) {
                     unknown.add(t.names().get(c));
                 } else if (featureColumns[f] >= 0) {
-                    throw new DataException("file " + t.source() + " has more than one column named '" + t.names().get(c) + "'");
+                    throw new DataException("file " + t.source() + " has more than one column named '" + IoMessages.quote(t.names().get(c)) + "'");
                 } else {
                     featureColumns[f] = c;
                 }
             }
             for (int f = 0; f < features.size(); f++) {
                 if (featureColumns[f] < 0) {
-                    throw new DataException("file " + t.source() + " has no column '" + features.get(f).name()
-                            + "', which the model was trained on (model columns: " + String.join(", ", featureNamesOfColumns())
+                    throw new DataException("file " + t.source() + " has no column '" + IoMessages.quote(features.get(f).name())
+                            + "', which the model was trained on (model columns: " + IoMessages.quote(String.join(", ", featureNamesOfColumns()), 200)
                             + (labels ? "; label: " + labelName : "") + ")");
                 }
             }
             if (!unknown.isEmpty()) {
                 throw new DataException("file " + t.source() + " has column" + (unknown.size() > 1 ? "s " : " ")
-                        + String.join(", ", unknown) + " the model was not trained on (model columns: "
-                        + String.join(", ", featureNamesOfColumns()) + "; label: " + labelName + ")");
+                        + IoMessages.quote(String.join(", ", unknown), 200) + " the model was not trained on (model columns: "
+                        + IoMessages.quote(String.join(", ", featureNamesOfColumns()), 200) + "; label: " + labelName + ")");
             }
         } else {
             int columns = t.names().size();
@@ -257,7 +263,7 @@ public final class CsvSchema {
         CsvColumn lc = t.column(li);
         if (task == Task.REGRESSION) {
             if (!lc.numeric()) {
-                throw new DataException(t.where(1, lc.name()) + "'" + lc.text(1) + "' is not a number, but the model "
+                throw new DataException(t.where(1, lc.name()) + "'" + IoMessages.quote(lc.text(1)) + "' is not a number, but the model "
                         + "predicts numeric targets");
             }
             return new Encoded(x, width, rows, task, null, null, lc.values().clone());
@@ -271,7 +277,7 @@ public final class CsvSchema {
             String s = lc.text(i + 1);
             Integer k = index.get(s);
             if (k == null) {
-                throw new DataException(t.where(i + 1, lc.name()) + "label '" + s + "' is not one of the "
+                throw new DataException(t.where(i + 1, lc.name()) + "label '" + IoMessages.quote(s) + "' is not one of the "
                         + classes.size() + " classes the model was trained on (" + abbreviated(classes) + ")");
             }
             y[i] = k;
@@ -283,7 +289,7 @@ public final class CsvSchema {
         int n = t.rows();
         if (f.numeric()) {
             if (!col.numeric()) {
-                throw new DataException(t.where(1, col.name()) + "'" + col.text(1) + "' is not a number, but the model "
+                throw new DataException(t.where(1, col.name()) + "'" + IoMessages.quote(col.text(1)) + "' is not a number, but the model "
                         + "was trained on numbers in this column");
             }
             float[] v = col.values();
@@ -300,7 +306,7 @@ public final class CsvSchema {
             String s = col.text(i + 1);
             Integer k = index.get(s);
             if (k == null) {
-                throw new DataException(t.where(i + 1, col.name()) + "category '" + s + "' was not in the training data "
+                throw new DataException(t.where(i + 1, col.name()) + "category '" + IoMessages.quote(s) + "' was not in the training data "
                         + "(known: " + abbreviated(f.categories()) + ")");
             }
             x[i * width + offset + k] = 1f;
@@ -310,15 +316,6 @@ public final class CsvSchema {
     private static String abbreviated(List<String> names) {
         return names.size() <= 20 ? String.join(", ", names)
                 : String.join(", ", names.subList(0, 20)) + ", … (" + names.size() + " in all)";
-    }
-
-    private int featureIndex(String name) {
-        for (int f = 0; f < features.size(); f++) {
-            if (features.get(f).name().equals(name)) {
-                return f;
-            }
-        }
-        return -1;
     }
 
     private List<String> featureNamesOfColumns() {

@@ -1,5 +1,7 @@
 package io.myelin.data;
 
+import io.myelin.config.IoMessages;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -56,7 +58,7 @@ public final class CsvTable {
         try (InputStream in = Inputs.open(file)) {
             return read(new InputStreamReader(in, StandardCharsets.UTF_8), file.toString(), format);
         } catch (IOException e) {
-            throw new DataException("cannot read " + file + ": " + e, e);
+            throw new DataException("cannot read " + file + ": " + IoMessages.cause(e), e);
         }
     }
 
@@ -65,7 +67,7 @@ public final class CsvTable {
         try {
             return read(new InputStreamReader(Inputs.maybeGunzip(in), StandardCharsets.UTF_8), source, format);
         } catch (IOException e) {
-            throw new DataException("cannot read " + source + ": " + e, e);
+            throw new DataException("cannot read " + source + ": " + IoMessages.cause(e), e);
         }
     }
 
@@ -74,7 +76,7 @@ public final class CsvTable {
         try {
             return parse(new CsvRecords(reader, source, format.delimiter()), source, format);
         } catch (IOException e) {
-            throw new DataException("cannot read " + source + ": " + e, e);
+            throw new DataException("cannot read " + source + ": " + IoMessages.cause(e), e);
         }
     }
 
@@ -126,7 +128,7 @@ public final class CsvTable {
 
     /** {@code file data.csv, row 3 (line 4), column 'age': }, the prefix of an error about one cell. */
     public String where(int row, String column) {
-        return "file " + source + ", " + rowAt(row, lines[row - 1]) + ", column '" + column + "': ";
+        return "file " + source + ", " + rowAt(row, lines[row - 1]) + ", column '" + IoMessages.quote(column) + "': ";
     }
 
     /** The file name or description used in error messages. */
@@ -161,7 +163,7 @@ public final class CsvTable {
     public int indexOf(String name) {
         int index = names.indexOf(name);
         if (index >= 0 && names.lastIndexOf(name) != index) {
-            throw new DataException("file " + source + " has more than one column named '" + name + "'");
+            throw new DataException("file " + source + " has more than one column named '" + IoMessages.quote(name) + "'");
         }
         return index;
     }

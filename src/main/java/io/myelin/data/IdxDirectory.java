@@ -40,10 +40,15 @@ public final class IdxDirectory {
         int numClasses = Math.max(max(trainLabels), max(testLabels)) + 1;
         Path trainImagesFile = file(dir, TRAIN_IMAGES);
         Path testImagesFile = file(dir, TEST_IMAGES);
-        Dataset train = IdxReader.dataset(IdxReader.readImages(trainImagesFile), trainImagesFile,
-                trainLabels, trainLabelsFile, numClasses);
-        Dataset test = IdxReader.dataset(IdxReader.readImages(testImagesFile), testImagesFile,
-                testLabels, testLabelsFile, numClasses);
+        IdxReader.IdxImages trainImages = IdxReader.readImages(trainImagesFile);
+        IdxReader.IdxImages testImages = IdxReader.readImages(testImagesFile);
+        if (trainImages.rows() != testImages.rows() || trainImages.cols() != testImages.cols()) {
+            throw new DataException("the images of " + testImagesFile + " are " + testImages.rows() + "x"
+                    + testImages.cols() + ", but those of " + trainImagesFile + " are " + trainImages.rows() + "x"
+                    + trainImages.cols() + ": train and test images must have one shape");
+        }
+        Dataset train = IdxReader.dataset(trainImages, trainImagesFile, trainLabels, trainLabelsFile, numClasses);
+        Dataset test = IdxReader.dataset(testImages, testImagesFile, testLabels, testLabelsFile, numClasses);
         return new TrainTest(train, test);
     }
 

@@ -1,5 +1,8 @@
 package io.myelin.data;
 
+import io.myelin.config.IoMessages;
+import io.myelin.config.MemoryBudget;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -99,11 +102,15 @@ public final class IdxReader {
                     throw new DataException("file " + file + " declares dimension " + d + " as "
                             + Integer.toUnsignedString(dims[d]) + ", which is too large");
                 }
-                total *= dims[d];
+                total = total > 0 && dims[d] > Long.MAX_VALUE / total ? Long.MAX_VALUE : total * dims[d];
             }
             if (total > Integer.MAX_VALUE - 8) {
-                throw new DataException("file " + file + " declares " + total + " bytes of data, too many for one array");
+                throw new DataException("file " + file + " declares " + java.util.Arrays.toString(dims) + " = "
+                        + total + " bytes of data, too many for one array");
             }
+            // The bytes, then 4 bytes per float pixel or int label: refused before either is allocated.
+            MemoryBudget.require(total * 5, "file " + file + ", which declares "
+                    + java.util.Arrays.toString(dims) + " = " + MemoryBudget.count(total) + " values,");
             byte[] data = in.readNBytes((int) total);
             if (data.length < total) {
                 throw new DataException("file " + file + " is truncated: expected " + total
@@ -115,9 +122,10 @@ public final class IdxReader {
             }
             return new Raw(dims, data);
         } catch (EOFException e) {
-            throw new DataException("file " + file + " is truncated: the gzip stream ends early", e);
+            throw new DataException("file " + file + " is truncated: " + (e.getMessage() == null
+                    ? "the gzip stream ends early" : e.getMessage()), e);
         } catch (IOException e) {
-            throw new DataException("cannot read " + file + ": " + e, e);
+            throw new DataException("cannot read " + file + ": " + IoMessages.cause(e), e);
         }
     }
 

@@ -1,14 +1,18 @@
 package io.myelin.data;
 
+import io.myelin.config.IoMessages;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 
-/** Opens data files, gunzipping them when they start with the gzip magic bytes {@code 1f 8b}. */
+/**
+ * Opens data files, gunzipping them when they start with the gzip magic bytes {@code 1f 8b}; bytes after the
+ * gzip data are refused ({@link StrictGzipInputStream}).
+ */
 final class Inputs {
     private Inputs() {
     }
@@ -20,7 +24,7 @@ final class Inputs {
         } catch (NoSuchFileException e) {
             throw new DataException("file " + file + " does not exist");
         } catch (IOException e) {
-            throw new DataException("cannot read " + file + ": " + e, e);
+            throw new DataException("cannot read " + file + ": " + IoMessages.cause(e), e);
         }
     }
 
@@ -33,7 +37,7 @@ final class Inputs {
         in.reset();
         // Detect by content, not by the ".gz" suffix: renamed or decompressed-in-place files are common.
         if (b0 == 0x1f && b1 == 0x8b) {
-            return new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+            return new BufferedInputStream(new StrictGzipInputStream(in), 1 << 16);
         }
         return in;
     }

@@ -58,11 +58,20 @@ public record Normalizer(Kind kind, float[] shift, float[] scale) {
      * the known ones.
      */
     public static Normalizer forName(String name, Dataset train, boolean images) {
+        return forName(name, train, images, null);
+    }
+
+    /**
+     * {@link #forName(String, Dataset, boolean)} with the features' names (CSV columns) for messages: a column
+     * whose range or spread exceeds the float range ({@code ±3e38}) is refused by name.
+     */
+    public static Normalizer forName(String name, Dataset train, boolean images, List<String> featureNames) {
         if (name == null || name.equals("min_max")) {
-            return images ? fitGlobalMinMax(train) : fit(Kind.MIN_MAX, train);
+            return images ? fitGlobalMinMax(train)
+                    : fitMinMax(train.x(), rows(train.x(), train.numFeatures()), train.numFeatures(), featureNames);
         }
         if (name.equals("z_score")) {
-            return fit(Kind.Z_SCORE, train);
+            return fitZScore(train.x(), rows(train.x(), train.numFeatures()), train.numFeatures(), featureNames);
         }
         if (name.equals("none")) {
             return identity(train.numFeatures());
@@ -117,19 +126,34 @@ public record Normalizer(Kind kind, float[] shift, float[] scale) {
     }
 
     public static Normalizer fit(Kind kind, float[] x, int numFeatures) {
-        int n = x.length / numFeatures;
-        if (n < 1 || x.length % numFeatures != 0) {
-            throw new DataException("cannot fit a normalizer on " + x.length + " values of " + numFeatures
-                    + " features: need at least one whole row");
-        }
+        int n = rows(x, numFeatures);
         return switch (kind) {
-            case MIN_MAX -> fitMinMax(x, n, numFeatures);
-            case Z_SCORE -> fitZScore(x, n, numFeatures);
+            case MIN_MAX -> fitMinMax(x, n, numFeatures, null);
+            case Z_SCORE -> fitZScore(x, n, numFeatures, null);
             case NONE -> identity(numFeatures);
         };
     }
 
-    private static Normalizer fitMinMax(float[] x, int n, int f) {
+    private static int rows(float[] x, int numFeatures) {
+        int n = numFeatures <= 0 ? 0 : x.length / numFeatures;
+        if (n < 1 || x.length % numFeatures != 0) {
+            throw new DataException("cannot fit a normalizer on " + x.length + " values of " + numFeatures
+                    + " features: need at least one whole row");
+        }
+        return n;
+    }
+
+    /** A range or spread computed in double, as a float scale; one beyond the float range is refused by name. */
+    private static float scale(double s, int j, List<String> names, String detail) {
+        if (!(s <= Float.MAX_VALUE)) {
+            String feature = names != null && j < names.size() ? "column '" + io.myelin.config.IoMessages.quote(names.get(j)) + "'" : "feature " + j;
+            throw new DataException(feature + ": " + detail + " " + s + ", beyond the largest float ("
+                    + Float.MAX_VALUE + "); rescale this column (e.g. divide it by 1e30) or drop it");
+        }
+        return nonZero((float) s);
+    }
+
+    private static Normalizer fitMinMax(float[] x, int n, int f, List<String> names) {
         float[] min = new float[f];
         float[] max = new float[f];
         Arrays.fill(min, Float.POSITIVE_INFINITY);
@@ -143,12 +167,13 @@ public record Normalizer(Kind kind, float[] shift, float[] scale) {
         }
         float[] scale = new float[f];
         for (int j = 0; j < f; j++) {
-            scale[j] = nonZero(max[j] - min[j]);
+            scale[j] = scale((double) max[j] - min[j], j, names,
+                    "values from " + min[j] + " to " + max[j] + " span");
         }
         return new Normalizer(Kind.MIN_MAX, min, scale);
     }
 
-    private static Normalizer fitZScore(float[] x, int n, int f) {
+    private static Normalizer fitZScore(float[] x, int n, int f, List<String> names) {
         // Two passes in double: the one-pass sum-of-squares formula loses precision for large offsets.
         double[] mean = new double[f];
         for (int i = 0; i < n; i++) {
@@ -170,7 +195,7 @@ public record Normalizer(Kind kind, float[] shift, float[] scale) {
         float[] scale = new float[f];
         for (int j = 0; j < f; j++) {
             shift[j] = (float) mean[j];
-            scale[j] = nonZero((float) Math.sqrt(var[j] / n));
+            scale[j] = scale(Math.sqrt(var[j] / n), j, names, "the standard deviation is");
         }
         return new Normalizer(Kind.Z_SCORE, shift, scale);
     }

@@ -126,21 +126,15 @@ public final class Checkpoints {
     }
 
     /** Reads {@code training_state.json} strictly ({@link ResumeState#fromMap(Map, String)}); errors name the file and key. */
-    @SuppressWarnings("unchecked")
     public static ResumeState readState(Path file) {
-        Object value;
+        Map<String, Object> value;
         try {
-            value = JSON.readValue(file.toFile(), Object.class);
-        } catch (JacksonException e) {
-            throw new ModelFileException(file + " is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new ModelFileException("cannot read " + file + ": " + OutputWriteException.reason(e), e);
-        }
-        if (!(value instanceof Map<?, ?> m)) {
-            throw new ModelFileException(file + ": must be a JSON object");
+            value = io.myelin.config.StrictJson.readObject(file, "run file");
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(e.getMessage(), e);
         }
         try {
-            return ResumeState.fromMap((Map<String, ?>) m, file.toString());
+            return ResumeState.fromMap(value, file.toString());
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(e.getMessage(), e);
         }

@@ -2,7 +2,10 @@ package io.myelin.io;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.myelin.config.IoMessages;
+import io.myelin.config.MemoryBudget;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -56,8 +59,10 @@ public final class SafeTensors {
     /** The reference implementation's limit on the header size. */
     public static final long MAX_HEADER_BYTES = 100_000_000L;
 
+    /** Strict as the reference: duplicate keys and anything but spaces after the header's object are refused. */
     private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     private SafeTensors() {
     }
@@ -95,6 +100,9 @@ public final class SafeTensors {
                 }
             }
             checkLayout(file, entries, size - dataStart);
+            long floats = entries.stream().mapToLong(Entry::numel).sum();
+            MemoryBudget.require(floats * 4.0 + entries.stream().mapToLong(e -> e.end() - e.begin()).max().orElse(0),
+                    "file " + file + "'s " + MemoryBudget.count(floats) + " tensor values");
             Map<String, NamedTensor> tensors = new LinkedHashMap<>();
             for (Entry e : entries) {
                 float[] data = new float[e.numel()];
@@ -105,21 +113,36 @@ public final class SafeTensors {
         } catch (NoSuchFileException e) {
             throw error(file, "does not exist");
         } catch (IOException e) {
-            throw new ModelFileException("cannot read " + file + ": " + e, e);
+            throw new ModelFileException("cannot read " + file + ": " + IoMessages.cause(e), e);
         }
     }
 
     private static JsonNode parseHeader(Path file, ByteBuffer bytes) {
+        byte[] b = bytes.array();
+        if (b.length == 0 || b[0] != '{') {
+            throw error(file, "has a header that is not a JSON object: it does not start with '{' (byte 8 of the file"
+                    + (b.length == 0 ? " is the data" : " is " + String.format(java.util.Locale.ROOT, "0x%02x", b[0] & 0xff)) + ")");
+        }
         try {
-            JsonNode header = JSON.readTree(bytes.array());
+            io.myelin.config.TextFiles.decode(b, "header");  // UTF-8 only, as the reference (Jackson would guess)
+        } catch (io.myelin.config.ConfigException e) {
+            throw error(file, "has a " + e.getMessage());
+        }
+        try {
+            JsonNode header = JSON.readValue(b, JsonNode.class);
             if (header == null || !header.isObject()) {
                 throw error(file, "has a header that is not a JSON object");
             }
             return header;
         } catch (JacksonException e) {
-            throw error(file, "has a header that is not valid JSON: " + e.getOriginalMessage());
+            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            String what = e.getOriginalMessage().startsWith("Trailing token")
+                    ? "has content after the header's JSON object" : "has a header that is not valid JSON";
+            throw error(file, what + (at == null || at.getByteOffset() < 0 ? "" : " at offset " + (8 + at.getByteOffset()))
+                    + ": " + IoMessages.quote(e.getOriginalMessage().replaceAll(" \\(bound as `[^`]*`\\)", "")
+                    .replaceAll("(, from )?`[^`]*`", ""), 200));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw error(file, "has a header that cannot be read as JSON: " + IoMessages.cause(e));
         }
     }
 
@@ -129,7 +152,8 @@ public final class SafeTensors {
         }
         for (Map.Entry<String, JsonNode> kv : node.properties()) {
             if (!kv.getValue().isTextual()) {
-                throw error(file, METADATA_KEY + " value of '" + kv.getKey() + "' is not a string: " + kv.getValue());
+                throw error(file, METADATA_KEY + " value of '" + IoMessages.quote(kv.getKey()) + "' is not a string: "
+                        + IoMessages.quote(kv.getValue().toString()));
             }
             into.put(kv.getKey(), kv.getValue().textValue());
         }
@@ -137,7 +161,7 @@ public final class SafeTensors {
 
     private static Entry entry(Path file, String name, JsonNode node) {
         if (!node.isObject()) {
-            throw tensorError(file, name, "header entry is not an object: " + node);
+            throw tensorError(file, name, "header entry is not an object: " + IoMessages.quote(node.toString()));
         }
         JsonNode dtypeNode = node.get("dtype");
         if (dtypeNode == null || !dtypeNode.isTextual()) {
@@ -157,7 +181,7 @@ public final class SafeTensors {
         for (int d = 0; d < shape.length; d++) {
             JsonNode dim = shapeNode.get(d);
             if (!dim.isIntegralNumber() || !dim.canConvertToInt() || dim.intValue() < 0) {
-                throw tensorError(file, name, "has an invalid shape " + shapeNode);
+                throw tensorError(file, name, "has an invalid shape " + IoMessages.quote(shapeNode.toString()));
             }
             shape[d] = dim.intValue();
             numel *= shape[d];
@@ -168,7 +192,8 @@ public final class SafeTensors {
         JsonNode offsets = node.get("data_offsets");
         if (offsets == null || !offsets.isArray() || offsets.size() != 2 || !isOffset(offsets.get(0))
                 || !isOffset(offsets.get(1))) {
-            throw tensorError(file, name, "has invalid \"data_offsets\" " + offsets + ", expected [BEGIN, END]");
+            throw tensorError(file, name, "has invalid \"data_offsets\" "
+                    + (offsets == null ? "(none)" : IoMessages.quote(offsets.toString())) + ", expected [BEGIN, END]");
         }
         long begin = offsets.get(0).longValue();
         long end = offsets.get(1).longValue();

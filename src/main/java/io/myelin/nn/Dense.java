@@ -99,6 +99,10 @@ public final class Dense extends AbstractLayer {
 
     @Override
     public int build(Backend backend, int inputFeatures, long seed, int layerIndex) {
+        if ((long) inputFeatures * units > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(name() + ": " + inputFeatures + " inputs x " + units + " units = "
+                    + (long) inputFeatures * units + " weights, more than one tensor holds");
+        }
         this.inputFeatures = inputFeatures;
         float[] w = kernelInit.sample(inputFeatures, units, inputFeatures * units, new SeededRandom(seed, 2 * layerIndex));
         weight = Scope.unscoped(() -> new Parameter(name() + ".weight", Tensor.of(backend, w, inputFeatures, units),

@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.myelin.backend.Backend;
 import io.myelin.config.ConfigException;
 import io.myelin.config.ConfigObject;
+import io.myelin.config.IoMessages;
+import io.myelin.config.MemoryBudget;
+import io.myelin.config.StrictJson;
+import io.myelin.config.TextFiles;
 import io.myelin.data.Normalizer;
 import io.myelin.init.Initializer;
 import io.myelin.loss.Loss;
@@ -30,7 +34,6 @@ import io.myelin.schedule.Schedules;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,30 +76,21 @@ public final class ModelSpec {
         read();
     }
 
-    @SuppressWarnings("unchecked")
+    /**
+     * Parses spec JSON; {@code source} (a file name) starts every message. Invalid JSON, content after the
+     * object, and JSON past the parser's limits are {@link ConfigException}s naming the line and column
+     * ({@link StrictJson}).
+     */
     public static ModelSpec parse(String json, String source) {
-        try {
-            Object o = JSON.readValue(json, Object.class);
-            if (!(o instanceof Map)) {
-                throw new IllegalArgumentException(source + ": a model spec must be a JSON object");
-            }
-            return new ModelSpec((Map<String, Object>) o, source);
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            throw new ConfigException(source + ": invalid JSON" + (at == null ? "" : " at line " + at.getLineNr()
-                    + ", column " + at.getColumnNr()) + ": "
-                    + e.getOriginalMessage().replaceAll(", from `[^`]*`", ""));  // no Java names in messages
-        }
+        return new ModelSpec(StrictJson.readObject(json, source, "a model spec"), source);
     }
 
+    /** Reads a spec file: UTF-8 ({@link TextFiles}), one JSON object, checked strictly. */
     public static ModelSpec read(Path file) {
-        try {
-            return parse(Files.readString(file), file.toString());
-        } catch (NoSuchFileException e) {
+        if (!Files.exists(file)) {
             throw new IllegalArgumentException("model spec " + file + " does not exist");
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read model spec " + file + ": " + e.getMessage());
         }
+        return parse(TextFiles.readUtf8(file, "model spec"), file.toString());
     }
 
     /** A spec built in code or read from a run's model.json; messages name places without a file. */
@@ -201,6 +195,7 @@ public final class ModelSpec {
     /** Builds and compiles the model on a backend. */
     public Sequential build(Backend backend, long seed) {
         Parts parts = read();
+        checkSize(parts, backend.capabilities().readWaitsForDevice());
         Sequential model = new Sequential(backend, parts.inputShape(), seed);
         try {
             List<Layer> layers = parts.layers();
@@ -219,6 +214,50 @@ public final class ModelSpec {
         } catch (RuntimeException e) {
             model.close();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses, before anything is allocated, a layer with more weights than one tensor holds, and a model whose
+     * parameters the Java heap cannot hold: 4 bytes each for the weights, the gradients and every optimizer
+     * slot on the CPU ({@link MemoryBudget}); on a device only the largest layer's initial values pass through
+     * the heap.
+     */
+    private void checkSize(Parts parts, boolean onDevice) {
+        if (parts.inputShape().length != 1) {
+            return;  // image models: layer sizes follow from shapes only known when built (Sequential checks them)
+        }
+        long width = parts.inputShape()[0];
+        long total = 0;
+        long largest = 0;
+        for (int i = 0; i < parts.layers().size(); i++) {
+            Layer layer = parts.layers().get(i);
+            long n = 0;
+            if (layer instanceof Dense d) {
+                long weights = width * d.units();
+                if (weights > Integer.MAX_VALUE - 8) {
+                    throw new ConfigException(prefix + "layer " + i + " (dense): " + MemoryBudget.count(width)
+                            + " inputs x " + MemoryBudget.count(d.units()) + " units = " + MemoryBudget.count(weights)
+                            + " weights, more than one tensor holds (" + MemoryBudget.count(Integer.MAX_VALUE - 8) + ")");
+                }
+                n = weights + d.units();
+                width = d.units();
+            } else if (layer instanceof BatchNormalization) {
+                n = 4 * width;
+            } else if (layer instanceof PRelu) {
+                n = width;
+            }
+            total += n;
+            largest = Math.max(largest, n);
+        }
+        int slots = parts.optimizer().stateNames().size();
+        if (onDevice) {
+            MemoryBudget.require(largest * 4.0, prefix + "the initial values of the model's largest layer ("
+                    + MemoryBudget.count(largest) + " parameters)");
+        } else {
+            MemoryBudget.require(total * 4.0 * (2 + slots), prefix + "the model's " + MemoryBudget.count(total)
+                    + " parameters (4 bytes each for the weights, the gradients and " + slots + " optimizer slot"
+                    + (slots == 1 ? "" : "s") + ")");
         }
     }
 
