@@ -33,7 +33,8 @@ struct Sigmoid {
 };
 struct Tanh {
     static __device__ float fwd(float x, float) { return tanhf(x); }
-    static __device__ float bwd(float, float y, float g, float) { return g * (1.0f - y * y); }
+    // (1 - y)(1 + y), not 1 - y*y: no cancellation near |y| = 1 and no fma contraction, as on the CPU
+    static __device__ float bwd(float, float y, float g, float) { return g * ((1.0f - y) * (1.0f + y)); }
 };
 // relu: the derivative at 0 is 0.
 struct Relu {
@@ -58,24 +59,27 @@ struct Selu {
         return g * SELU_SCALE * (x > 0.0f ? 1.0f : SELU_ALPHA * expf(x));
     }
 };
-// gelu (exact, erf): x*Phi(x); derivative Phi(x) + x*phi(x).
+// gelu (exact, erf): x*Phi(x); derivative Phi(x) + x*phi(x). Phi(x) = erfc(-x/sqrt2)/2 as on the CPU:
+// 1 + erf(x/sqrt2) cancels to 0 in the lower tail (x < -5) and loses every digit.
 struct Gelu {
-    static __device__ float fwd(float x, float) { return 0.5f * x * (1.0f + erff(x * INV_SQRT2)); }
+    static __device__ float fwd(float x, float) { return x * (0.5f * erfcf(-x * INV_SQRT2)); }
     static __device__ float bwd(float x, float, float g, float) {
-        const float cdf = 0.5f * (1.0f + erff(x * INV_SQRT2));
+        const float cdf = 0.5f * erfcf(-x * INV_SQRT2);
         return g * (cdf + x * INV_SQRT_2PI * expf(-0.5f * x * x));
     }
 };
 // gelu (tanh approximation): 0.5x(1 + tanh(u)), u = sqrt(2/pi)(x + 0.044715x^3);
-// derivative 0.5(1 + t) + 0.5x(1 - t^2) sqrt(2/pi)(1 + 3*0.044715x^2).
+// derivative 0.5(1 + t) + 0.5x(1 - t^2) sqrt(2/pi)(1 + 3*0.044715x^2). In float, 1 + tanh(u) cancels in the
+// lower tail (x < -3), so with s = sigmoid(2u) = (1 + t)/2 and 1 - t^2 = 4s(1 - s): y = x*s and
+// dy/dx = s + 2x*s(1 - s)*du, accurate in both tails (the CPU computes the tanh form in double).
 struct GeluTanh {
     static __device__ float fwd(float x, float) {
-        return 0.5f * x * (1.0f + tanhf(SQRT_2_OVER_PI * (x + GELU_TANH_C * x * x * x)));
+        return x * sigmoidf(2.0f * SQRT_2_OVER_PI * (x + GELU_TANH_C * x * x * x));
     }
     static __device__ float bwd(float x, float, float g, float) {
-        const float t = tanhf(SQRT_2_OVER_PI * (x + GELU_TANH_C * x * x * x));
+        const float s = sigmoidf(2.0f * SQRT_2_OVER_PI * (x + GELU_TANH_C * x * x * x));
         const float du = SQRT_2_OVER_PI * (1.0f + 3.0f * GELU_TANH_C * x * x);
-        return g * (0.5f * (1.0f + t) + 0.5f * x * (1.0f - t * t) * du);
+        return g * (s + 2.0f * x * s * (1.0f - s) * du);
     }
 };
 // swish: x*sigmoid(beta*x); derivative s + beta*x*s*(1 - s).
@@ -151,7 +155,7 @@ extern "C" __global__ void prelu_bwd_f32(const float* x, const float* alpha, con
             const float v = x[i];
             const float g = dy[i];
             dx[i] = v > 0.0f ? g : a * g;
-            if (v <= 0.0f) acc += g * v;
+            if (!(v > 0.0f)) acc += g * v;   // NaN x counts (and poisons dalpha), as on the CPU
         }
     }
     const float total = column_sum(acc, tile);

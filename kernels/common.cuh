@@ -30,9 +30,19 @@ __device__ __forceinline__ float warp_sum(float v) {
     return v;
 }
 
-// Max that propagates NaN like java.lang.Math.max (fmaxf would drop it).
+// Whether the sign bit of f is set (-0 included).
+__device__ __forceinline__ bool sign_bit(float f) {
+    return (__float_as_uint(f) >> 31) != 0u;
+}
+
+// Max that propagates NaN like java.lang.Math.max (fmaxf would drop it), with +0 above -0 as there.
 __device__ __forceinline__ float nan_max(float a, float b) {
-    return (a != a || a > b) ? a : b;
+    return (a != a || a > b || (a == b && !sign_bit(a))) ? a : b;
+}
+
+// Min that propagates NaN like java.lang.Math.min, with -0 below +0 as there.
+__device__ __forceinline__ float nan_min(float a, float b) {
+    return (a != a || a < b || (a == b && sign_bit(a))) ? a : b;
 }
 
 __device__ __forceinline__ float warp_max(float v) {

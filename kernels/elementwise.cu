@@ -29,9 +29,9 @@ struct Square {
 struct Reciprocal {
     __device__ float operator()(float v, float, float) const { return 1.0f / v; }
 };
-// min(max(x, a), b) with NaN passing through, like Math.min(Math.max(x, a), b).
+// min(max(x, a), b) exactly as Math.min(Math.max(x, a), b): NaN passes through, a > b gives b.
 struct Clamp {
-    __device__ float operator()(float v, float a, float b) const { return v < a ? a : (v > b ? b : v); }
+    __device__ float operator()(float v, float a, float b) const { return nan_min(nan_max(v, a), b); }
 };
 struct GreaterThan {
     __device__ float operator()(float v, float a, float) const { return v > a ? 1.0f : 0.0f; }
@@ -73,7 +73,7 @@ struct Max {
     __device__ float operator()(float u, float v) const { return nan_max(u, v); }
 };
 struct Min {
-    __device__ float operator()(float u, float v) const { return (u != u || u < v) ? u : v; }
+    __device__ float operator()(float u, float v) const { return nan_min(u, v); }
 };
 struct Greater {
     __device__ float operator()(float u, float v) const { return u > v ? 1.0f : 0.0f; }

@@ -27,8 +27,9 @@ extern "C" __global__ void softmax_fwd_f32(const float* x, float* y, int rows, i
 }
 
 // softmax_xent_fwd_f32: logits, labels, probs (rows, cols); loss (rows, 1).
-// probs = softmax(logits); loss = sum_j y_j * (lse - x_j) with lse = m + log(s), i.e. -sum y log p
-// computed from the log-sum-exp. Zero labels contribute nothing (even where x_j = -inf).
+// probs = softmax(logits); loss = sum_j y_j * ((m - x_j) + log(s)), i.e. -sum y log p computed from the
+// log-sum-exp, with m - x_j formed first: m + log(s) rounded at |m| ~ 1000 would lose ~3e-5 (6e-5 ulp).
+// Zero labels contribute nothing (even where x_j = -inf).
 // Launch: row-wise, block 256, grid ceil(rows/8).
 extern "C" __global__ void softmax_xent_fwd_f32(const float* logits, const float* labels, float* probs,
                                                 float* loss, int rows, int cols) {
@@ -41,20 +42,21 @@ extern "C" __global__ void softmax_xent_fwd_f32(const float* logits, const float
     float m, s;
     row_max_sumexp(xr, cols, lane, m, s);
     const float inv = 1.0f / s;
-    const float lse = m + logf(s);
+    const float ls = logf(s);
     float l = 0.0f;
     for (int j = lane; j < cols; j += MYELIN_WARP) {
         const float v = xr[j];
         probs[off + j] = expf(v - m) * inv;
         const float t = yr[j];
-        if (t != 0.0f) l += t * (lse - v);
+        if (t != 0.0f) l += t * ((m - v) + ls);
     }
     l = warp_sum(l);
     if (lane == 0) loss[r] = l;
 }
 
 // softmax_xent_sparse_fwd_f32: logits, probs (rows, cols); labels, loss (rows, 1) with labels holding
-// class indices as floats. loss = lse - x[label]; an index outside [0, cols) gives a NaN loss (a kernel
+// class indices as floats. loss = (m - x[label]) + log(s); a label that is not a whole number in [0, cols)
+// gives a NaN loss (a kernel
 // cannot throw; the NaN makes the bad label visible in the reported loss).
 // Launch: row-wise, block 256, grid ceil(rows/8).
 extern "C" __global__ void softmax_xent_sparse_fwd_f32(const float* logits, const float* labels, float* probs,
@@ -71,7 +73,7 @@ extern "C" __global__ void softmax_xent_sparse_fwd_f32(const float* logits, cons
     if (lane == 0) {
         const float f = labels[r];
         const int k = (int)f;
-        loss[r] = (f >= 0.0f && k < cols) ? m + logf(s) - xr[k] : NAN;
+        loss[r] = (f >= 0.0f && f < (float)cols && f == floorf(f)) ? (m - xr[k]) + logf(s) : NAN;
     }
 }
 
@@ -83,14 +85,17 @@ extern "C" __global__ void softmax_xent_bwd_f32(const float* probs, const float*
 }
 
 // softmax_xent_sparse_bwd_f32: probs, dlogits (rows, cols); labels (rows, 1) class indices;
-// dlogits = scale*(p - onehot(label)). Launch: elementwise over rows*cols, block 256, grid-stride.
+// dlogits = scale*(p - onehot(label)); a label outside [0, cols) (or not a whole number) makes the row NaN,
+// as the forward's loss (the CPU backend throws). Launch: elementwise over rows*cols, block 256, grid-stride.
 extern "C" __global__ void softmax_xent_sparse_bwd_f32(const float* probs, const float* labels, float* dlogits,
                                                        int rows, int cols, float scale) {
     const long long n = (long long)rows * cols;
     MYELIN_FOR_EACH(i, n) {
         const long long r = i / cols;
         const int c = (int)(i - r * cols);
-        const float y = (int)labels[r] == c && labels[r] >= 0.0f ? 1.0f : 0.0f;
-        dlogits[i] = scale * (probs[i] - y);
+        const float f = labels[r];
+        const bool valid = f >= 0.0f && f < (float)cols && f == floorf(f);
+        const float y = (int)f == c ? 1.0f : 0.0f;
+        dlogits[i] = valid ? scale * (probs[i] - y) : NAN;
     }
 }

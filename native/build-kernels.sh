@@ -27,4 +27,6 @@ for cu in "$here"/kernels/*.cu; do
   mv "$fatbin.tmp" "$fatbin"
   n=$((n+1))
 done
+# The nvcc release (e.g. 13.0) goes into the jar: CudaProbe names the driver it needs (docs/cuda.md).
+"$nvcc" --version | sed -n 's/.*release \([0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' | head -1 > "$out/kernels-nvcc.txt"
 echo "[myelin] $n kernel files compiled with $($nvcc --version | tail -1)"

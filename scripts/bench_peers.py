@@ -61,6 +61,12 @@ def configurations(quick, epochs):
     cfg.append(("wide-b128", "wide", "wide MLP 784-2048-2048-10, batch 128 (synthetic, %s steps)" % wide_steps,
                 ["--data", "synthetic", "--hidden", WIDE_MLP, "--batch-size", "128", "--steps", str(wide_steps),
                  "--warmup-steps", "10"]))
+    cnn = ["--model", "docs/examples/fashion-cnn.json", "--batch-size", "128"]
+    cfg.append(("cnn-b128", "cnn", "Fashion-MNIST CNN (docs/examples/fashion-cnn.json), batch 128",
+                ["--data", "fashion-mnist"] + cnn + ["--epochs", e]))
+    cnn_steps = 20 if quick else 60
+    cfg.append(("cnn-steps", "cnn", "the same CNN, batch 128 (synthetic, %d steps)" % cnn_steps,
+                ["--data", "synthetic"] + cnn + ["--steps", str(cnn_steps), "--warmup-steps", "10"]))
     for w in SWEEP_WIDTHS:
         hidden = [w, w]
         cfg.append(("width-%d" % w, "width", "width %d (784-%d-%d-10), batch %d" % (w, w, w, SWEEP_BATCH),
@@ -143,7 +149,14 @@ def table(summary):
         if row["group"] == "wide":
             add(row["label"], "step ms (median)", "step_ms_median", row)
     for row in summary:
-        if row["id"] in ("fmnist-b128", "wide-b128"):
+        if row["id"] == "cnn-b128":
+            add(row["label"], "epoch s (median)", "epoch_seconds_median", row)
+            add(row["label"], "step ms (median)", "step_ms_median", row)
+            add(row["label"], "test accuracy", "test_accuracy", row, 4, show_ratio=False)
+        elif row["id"] == "cnn-steps":
+            add(row["label"], "step ms (median)", "step_ms_median", row)
+    for row in summary:
+        if row["id"] in ("fmnist-b128", "wide-b128", "cnn-b128", "cnn-steps"):
             add(row["label"], "peak RSS MiB (VmHWM)", "peak_rss_mb", row, 4)
     lines += ["", "Scaling (synthetic data, step ms, median):", "",
               "| sweep | model | batch | Myelin ms | PyTorch ms | Myelin/PyTorch |", "|---|---|---|---|---|---|"]
@@ -285,7 +298,7 @@ def main(argv):
     p.add_argument("--quick", action="store_true", help="2 repetitions, fewer timed steps")
     p.add_argument("--reps", type=int, help="repetitions per configuration (default 5, --quick 2)")
     p.add_argument("--epochs", type=int, help="timed Fashion-MNIST epochs after the warm-up (default 3: the JIT is still compiling in the second epoch)")
-    p.add_argument("--only", help="comma-separated configuration ids or groups (fmnist, wide, width, batch)")
+    p.add_argument("--only", help="comma-separated configuration ids or groups (fmnist, wide, cnn, width, batch)")
     p.add_argument("--out", default=os.path.join(ROOT, "target", "bench"))
     p.add_argument("--jar", required=True)
     p.add_argument("--java-opts", default="")

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """PyTorch side of the peer benchmark: the twin of `myelin bench` (see docs/benchmarks.md).
 
-Same model (Linear+ReLU stack, softmax cross-entropy on logits), optimizer (Adam 1e-3), data (Fashion-MNIST
+Same model (Linear+ReLU stack, or with --model the conv2d/maxpool2d/avgpool2d/flatten/dense spec given to
+`myelin bench --model`; softmax cross-entropy on logits), optimizer (Adam 1e-3), data (Fashion-MNIST
 as float32 / 255 tensors already in memory, or uniform synthetic data), batch size and modes:
   epoch mode: one warm-up epoch, then --epochs timed epochs; test accuracy on Fashion-MNIST;
   step mode (--steps N): N timed steps after --warmup-steps, on synthetic data by default.
@@ -56,6 +57,8 @@ def fail(msg):
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--hidden", default="256,128", help="hidden ReLU widths, e.g. 256,128")
+    p.add_argument("--model", help="a Myelin model spec (JSON) to build instead of the MLP, e.g. "
+                                   "docs/examples/fashion-cnn.json")
     p.add_argument("--data", choices=("fashion-mnist", "synthetic"), help="default: fashion-mnist, synthetic with --steps")
     p.add_argument("--batch-size", type=int, default=128)
     p.add_argument("--epochs", type=int, help="timed epochs after one warm-up epoch (default 3)")
@@ -130,6 +133,45 @@ def build(features, hidden, classes):
         width = h
     layers.append(nn.Linear(width, classes))
     return nn.Sequential(*layers)
+
+
+ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "linear": None, "softmax": None}
+
+
+def build_from_spec(path):
+    """The torch twin of a Myelin spec: (model, input shape). A final softmax is left to the loss, as Myelin
+    fuses it; padding "same" is PyTorch's padding='same' (stride 1)."""
+    with open(path) as f:
+        spec = json.load(f)
+    shape = spec["input_shape"]
+    layers, c = [], shape
+    for layer in spec["layers"]:
+        t = layer["type"]
+        if t == "conv2d":
+            k = layer["kernel_size"]
+            layers.append(nn.Conv2d(c[0], layer["filters"], k, stride=layer.get("strides", 1),
+                                    padding=layer.get("padding", "valid")))
+            c = [layer["filters"]] + c[1:]  # shapes below only need the channel count until flatten
+        elif t in ("maxpool2d", "avgpool2d"):
+            pool = layer.get("pool_size", 2)
+            cls = nn.MaxPool2d if t == "maxpool2d" else nn.AvgPool2d
+            layers.append(cls(pool, stride=layer.get("strides", pool)))
+        elif t == "flatten":
+            layers.append(nn.Flatten())
+            c = None
+        elif t == "dense":
+            layers.append(nn.LazyLinear(layer["units"]))
+        else:
+            fail("bench_torch --model: layer type '%s' is not supported here" % t)
+        act = ACTIVATIONS.get(layer.get("activation", "linear"), "?")
+        if act == "?":
+            fail("bench_torch --model: activation '%s' is not supported here" % layer["activation"])
+        if act is not None:
+            layers.append(act())
+    model = nn.Sequential(*layers)
+    with torch.no_grad():
+        model(torch.zeros([2] + shape))   # materializes the lazy layers
+    return model, shape
 
 
 def peak_rss_mib():
@@ -211,16 +253,22 @@ def main(argv):
         x, y = synthetic(rows, a.features, a.classes, a.seed)
         xte = yte = None
         classes = a.classes
+    if a.model:
+        model, shape = build_from_spec(a.model)
+        x = x.view([x.shape[0]] + shape)
+        if xte is not None:
+            xte = xte.view([xte.shape[0]] + shape)
+        model_name = os.path.splitext(os.path.basename(a.model))[0]
+    else:
+        model = build(x.shape[1], a.hidden, classes)
+        model_name = "-".join(str(w) for w in [x.shape[1]] + a.hidden + [classes])
     cuda = a.device == "cuda"
     if cuda:
         if not torch.cuda.is_available():
             fail("--device cuda: torch sees no CUDA device")
-        x, y = x.cuda(), y.cuda()
+        x, y, model = x.cuda(), y.cuda(), model.cuda()
         xte = xte.cuda() if xte is not None else None
         yte = yte.cuda() if yte is not None else None
-    model = build(x.shape[1], a.hidden, classes)
-    if cuda:
-        model = model.cuda()
     n = x.shape[0]
     batch = min(a.batch_size, n)
     steps_per_epoch = (n + batch - 1) // batch
@@ -245,7 +293,7 @@ def main(argv):
                                malloc)),
         "runtime": "Python %s, torch %s" % (platform.python_version(), torch.__version__),
         "data": a.data,
-        "model": "-".join(str(w) for w in [x.shape[1]] + a.hidden + [classes]),
+        "model": model_name,
         "params": sum(p.numel() for p in model.parameters()),
         "batch_size": batch,
         "mode": "steps" if a.steps is not None else "epochs",

@@ -23,8 +23,14 @@ public interface Backend extends AutoCloseable {
     /** {@code cpu} or {@code cuda}. */
     String name();
 
-    /** One human line: device, library versions, GEMM provider. */
+    /** One human line: device, library versions, GEMM provider; says "emulated" on an emulated device. */
     String description();
+
+    /**
+     * What a read costs and whether the device is emulated (see {@link Capabilities}); callers decide from
+     * this, never from {@link #name()}, whether they may read a value back every step.
+     */
+    Capabilities capabilities();
 
     // ---------------------------------------------------------------- memory
 
@@ -81,7 +87,8 @@ public interface Backend extends AutoCloseable {
     void preluForward(Tensor x, Tensor alpha, Tensor y);
 
     /**
-     * PReLU backward: {@code dx = dy * (x > 0 ? 1 : alpha[j])}, {@code dalpha[j] (+)= sum_i dy*x*(x <= 0)}.
+     * PReLU backward: {@code dx = dy * (x > 0 ? 1 : alpha[j])}, {@code dalpha[j] (+)= sum_i dy*x*!(x > 0)} (a NaN
+     * x is not positive, so it makes its column's dalpha NaN).
      */
     void preluBackward(Tensor x, Tensor alpha, Tensor dy, Tensor dx, Tensor dalpha, boolean accumulate);
 
@@ -93,7 +100,9 @@ public interface Backend extends AutoCloseable {
     /**
      * logits (n, k); labels either one-hot / soft (n, k) or sparse class indices (n, 1).
      * Writes probs (n, k) = softmax(logits) and loss (n, 1) = -sum_j y_j * log p_j (computed stably from
-     * the log-sum-exp, not from log p).
+     * the log-sum-exp, not from log p). A sparse label that is no whole number in [0, k) is an
+     * {@link IllegalArgumentException} where reads are free ({@link Capabilities#readWaitsForDevice()} false),
+     * else a NaN loss for its row (checking would need a device sync); the backward likewise gives a NaN row.
      */
     void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor probs, Tensor loss);
 
@@ -149,6 +158,52 @@ public interface Backend extends AutoCloseable {
 
     /** dst = src (same element count). */
     void copy(Tensor src, Tensor dst);
+
+    // ---------------------------------------------------------------- convolution and pooling
+    // Images are channels-first: a batch x (n, C*H*W) holds sample i's channel c, row h, column w at
+    // column (c*H + h)*W + w of row i. Geometry (window, stride, padding, output size) in ConvGeometry.
+
+    /**
+     * Cross-correlation as {@code torch.nn.functional.conv2d}: x (n, C*H*W), w (f, C*kh*kw) holding
+     * PyTorch's {@code [f, C, kh, kw]} row-major, bias (1, f) or null, y (n, f*OH*OW) assigned:
+     * {@code y[i, o, p] = bias[o] + sum_{c,a,b} w[o, c, a, b] * x[i, c, ih(p)+a, iw(p)+b]}, out-of-image
+     * positions reading 0.
+     */
+    void conv2dForward(ConvGeometry g, Tensor x, Tensor w, Tensor bias, Tensor y);
+
+    /**
+     * Backward of {@link #conv2dForward} from dy (n, f*OH*OW): {@code dx} (x's shape, assigned), {@code dw}
+     * (w's shape) and {@code dbias} (1, f) written or, with {@code accumulate}, added to; each of the three
+     * may be null when not wanted.
+     */
+    void conv2dBackward(ConvGeometry g, Tensor x, Tensor w, Tensor dy, Tensor dx, Tensor dw, Tensor dbias,
+                        boolean accumulate);
+
+    /**
+     * Max pooling: {@code y[i, c, p]} = the largest x in window p of channel c (padding never wins; NaN
+     * propagates), y (n, C*OH*OW). When argmax is not null, {@code argmax[i, c, p]} = {@code h*W + w} of the
+     * first maximum in row-major window order (a float holding an integer), as PyTorch routes the gradient.
+     */
+    void maxPool2dForward(ConvGeometry g, Tensor x, Tensor y, Tensor argmax);
+
+    /** {@code dx} (n, C*H*W) assigned: zero except {@code dx[i, c, argmax[i, c, p]] += dy[i, c, p]}. */
+    void maxPool2dBackward(ConvGeometry g, Tensor dy, Tensor argmax, Tensor dx);
+
+    /**
+     * Average pooling: {@code y[i, c, p]} = mean of the in-image x of window p (padding is not counted, as
+     * Keras; with "valid" windows this is PyTorch's AvgPool2d).
+     */
+    void avgPool2dForward(ConvGeometry g, Tensor x, Tensor y);
+
+    /** {@code dx} assigned: each in-image position of window p gets {@code dy[i, c, p] / count(p)}, summed. */
+    void avgPool2dBackward(ConvGeometry g, Tensor dy, Tensor dx);
+
+    /**
+     * x holds {@code x.size() / (rows*cols)} row-major (rows, cols) matrices one after another; out (same
+     * size) gets their transposes: {@code out[b, j, i] = x[b, i, j]}. Turns (n, C, H*W) into (n, H*W, C)
+     * for per-channel batch norm, and back.
+     */
+    void batchTranspose(Tensor x, int rows, int cols, Tensor out);
 
     /** Releases every resource the backend holds. */
     @Override

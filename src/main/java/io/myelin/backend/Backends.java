@@ -11,7 +11,8 @@ import java.util.ServiceLoader;
 
 /**
  * Finds backends with {@link ServiceLoader} and starts one by name. {@code auto} takes the available
- * provider with the highest priority and logs one line saying which, and why better ones were skipped;
+ * provider with the highest priority that {@link Availability#automatic() auto may choose} (an emulated
+ * device is started only by name) and logs one line saying which, and why better ones were skipped;
  * a named backend that cannot start is an error, never a silent fallback.
  *
  * <pre>{@code
@@ -49,13 +50,13 @@ public final class Backends {
             List<String> skipped = new ArrayList<>();
             for (BackendProvider p : providers) {
                 Availability a = p.availability();
-                if (a.available()) {
+                if (a.automatic()) {
                     Backend b = p.create();
                     LOG.info("backend: {} ({}){}", p.name(), b.description(),
                             skipped.isEmpty() ? "" : "; " + String.join("; ", skipped));
                     return b;
                 }
-                skipped.add(p.name() + " skipped: " + a.reason());
+                skipped.add(p.name() + " skipped: " + (a.available() ? a.autoSkipReason() : a.reason()));
             }
             throw new BackendUnavailableException("no backend is available: " + String.join("; ", skipped));
         }

@@ -9,7 +9,7 @@ public enum UnaryOp {
     AFFINE,
     /** {@code |x|}. */
     ABS,
-    /** {@code sign(x)} in {-1, 0, +1}. */
+    /** {@code sign(x)} in {-1, +1} for non-zero x; +-0 and NaN map to themselves (as {@link Math#signum}). */
     SIGN,
     /** {@code e^x}. */
     EXP,
@@ -21,7 +21,10 @@ public enum UnaryOp {
     SQUARE,
     /** {@code 1/x}. */
     RECIPROCAL,
-    /** {@code min(max(x, a), b)}. */
+    /**
+     * {@code min(max(x, a), b)} as {@link Math#max}/{@link Math#min} define them: NaN stays NaN, and with
+     * {@code a > b} every other x gives b.
+     */
     CLAMP,
     /** {@code x > a ? 1 : 0} (a mask; e.g. a = 0 for "positive"). */
     GREATER_THAN,

@@ -45,7 +45,8 @@ public final class TrainingBench {
             int n = data.train().n();
             int batch = Math.min(c.batchSize(), n);
             long stepsPerEpoch = (n + batch - 1) / batch;
-            boolean cpu = be.name().equals("cpu");
+            // a device whose reads wait for it is timed per step with a sync; a CPU step has finished on return
+            boolean cpu = !be.capabilities().readWaitsForDevice();
             StepTimer timer;
             int epochs;
             if (c.stepMode()) {
@@ -61,7 +62,7 @@ public final class TrainingBench {
                     : h.get("epoch_seconds").stream().skip(1).mapToDouble(Double::doubleValue).toArray();
             double trainLoss = h.last("loss");
             Double accuracy = !c.stepMode() && data.test() != null ? net.evaluate(data.test()).get("accuracy") : null;
-            return new BenchResult(be.name(), be.description(), runtime(), data.name(), layers(net),
+            return new BenchResult(be.capabilities().label(be.name()), be.description(), runtime(), data.name(), layers(net),
                     net.parameters().stream().mapToLong(p -> p.value().size()).sum(), batch,
                     c.stepMode() ? "steps" : "epochs", c.stepMode() ? c.warmupSteps() : 1, epochSeconds,
                     timer.millis(), accuracy, trainLoss, PeakRss.mebibytes().orElse(Double.NaN));

@@ -219,7 +219,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             System.err.println("data: " + run.data().description() + "; model: " + net.inputFeatures() + " -> "
                     + net.outputFeatures() + ", " + net.parameters().stream().mapToLong(p -> p.value().size()).sum()
-                    + " parameters; backend: " + be.name());
+                    + " parameters; backend: " + be.capabilities().label(be.name()));
             FitConfig.Builder cfg = FitConfig.builder().epochs(run.epochs()).batchSize(run.batchSize())
                     .shuffle(run.shuffle()).validationSplit(run.validationSplit()).callback(new ProgressBar(System.err));
             if (resumeFrom != null) {
@@ -282,7 +282,7 @@ final class TrainCommand implements Callable<Integer> {
     /** metrics.json: backend, data, and (unless the run diverged) the history's last values and the test results. */
     private static Map<String, Object> metrics(Backend be, Sequential net, Run run, History history, DataSet test) {
         Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("backend", be.name());
+        metrics.put("backend", be.capabilities().label(be.name()));
         metrics.put("data", run.data().description());
         metrics.put("task", run.data().profile().task().jsonName());
         if (test == null) {

@@ -204,6 +204,31 @@ public final class ConfigObject {
     }
 
     /**
+     * A window size or stride: one positive integer for both axes, or a list {@code [height, width]} of them;
+     * {@code fallback} when absent (null: absent is allowed and gives null).
+     */
+    public int[] positiveIntPair(String key, int[] fallback) {
+        Object v = raw(key);
+        if (v == null) {
+            return fallback == null ? null : fallback.clone();
+        }
+        int[] pair;
+        if (v instanceof List<?> l) {
+            if (l.size() != 2) {
+                throw error(quoted(key) + " must be an integer or a list [height, width], got " + describe(v));
+            }
+            pair = new int[] {intValue(quoted(key) + "[0]", l.get(0)), intValue(quoted(key) + "[1]", l.get(1))};
+        } else {
+            int k = intValue(quoted(key), v);
+            pair = new int[] {k, k};
+        }
+        if (pair[0] <= 0 || pair[1] <= 0) {
+            throw error(quoted(key) + " must be positive, got " + written(v));
+        }
+        return pair;
+    }
+
+    /**
      * One of a fixed set of names (case-insensitive; returned lower-case), or {@code fallback} when absent:
      * {@code layer 2 (dense): unknown activation "relux"; did you mean "relu"? known: linear, …}.
      *

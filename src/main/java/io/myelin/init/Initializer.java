@@ -61,6 +61,27 @@ public record Initializer(Kind kind, double a, double mean) {
     }
 
     /**
+     * {@code <key>} (an initializer name) with its optional {@code <key>_params} object of a spec object, e.g.
+     * {@code "kernel_initializer": "random_normal", "kernel_initializer_params": {"stddev": 0.01}}; null when
+     * the key is absent.
+     */
+    public static Initializer fromConfig(ConfigObject c, String key) {
+        String name = c.choice(key, null, NAMES, "initializer");
+        ConfigObject params = c.object(key + "_params");
+        if (name == null) {
+            if (params != null) {
+                throw c.error("\"" + key + "_params\" needs \"" + key + "\"");
+            }
+            return null;
+        }
+        Initializer init = fromConfig(name, params);
+        if (params != null) {
+            params.finish();
+        }
+        return init;
+    }
+
+    /**
      * The initializer {@code name} with its parameters read from {@code params} (null: none given; else the
      * caller calls {@link ConfigObject#finish()}).
      */

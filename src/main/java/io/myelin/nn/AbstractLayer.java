@@ -1,5 +1,6 @@
 package io.myelin.nn;
 
+import io.myelin.backend.Backend;
 import io.myelin.tensor.Tensor;
 
 /** Name, trainable flag and built-state bookkeeping shared by the layers. */
@@ -7,6 +8,8 @@ public abstract class AbstractLayer implements Layer {
     private String name;
     private boolean trainable = true;
     protected int outputFeatures = -1;
+    /** The per-sample output shape, set by {@link #build(Backend, int[], long, int)}; null for flat outputs. */
+    protected int[] outputShape;
 
     @Override
     public String name() {
@@ -32,6 +35,18 @@ public abstract class AbstractLayer implements Layer {
     }
 
     @Override
+    public int[] build(Backend backend, int[] inputShape, long seed, int layerIndex) {
+        int[] out = Layer.super.build(backend, inputShape, seed, layerIndex);
+        outputShape = out.clone();
+        return out;
+    }
+
+    @Override
+    public int[] outputShape() {
+        return outputShape != null ? outputShape.clone() : new int[] {outputFeatures};
+    }
+
+    @Override
     public boolean isBuilt() {
         return outputFeatures >= 0;
     }
@@ -44,6 +59,14 @@ public abstract class AbstractLayer implements Layer {
     protected void requireBuilt() {
         if (!isBuilt()) {
             throw new IllegalStateException("layer " + name + " used before build()");
+        }
+    }
+
+    /** Throws unless the input is an image shape {@code [C, H, W]}. */
+    protected static void requireImage(int[] inputShape, String type) {
+        if (inputShape.length != 3) {
+            throw new IllegalArgumentException(type + " needs a (C, H, W) input, got " + Shapes.describe(inputShape)
+                    + (inputShape.length == 1 ? ": give the model an input_shape such as [1, 28, 28]" : ""));
         }
     }
 

@@ -17,6 +17,12 @@ import java.util.Locale;
  * @param param     leaky slope / elu alpha / swish beta (defaults from FEATURES.md)
  */
 public record ActivationFn(Activation pointwise, float param) {
+    /** {@code activation} (a name, {@code fallback} when absent) and {@code activation_param} of a spec object. */
+    public static ActivationFn fromConfig(io.myelin.config.ConfigObject c, String fallback) {
+        String name = c.choice("activation", fallback, spellings(), "activation");
+        return parse(name, c.float32("activation_param", Float.NaN));
+    }
+
     public static final ActivationFn LINEAR = new ActivationFn(Activation.LINEAR, 0f);
     public static final ActivationFn SOFTMAX = new ActivationFn(null, 0f);
 

@@ -2,6 +2,7 @@ package io.myelin.nn;
 
 import io.myelin.backend.Backend;
 import io.myelin.ops.BatchNormOp;
+import io.myelin.ops.ChannelLayout;
 import io.myelin.tensor.Scope;
 import io.myelin.tensor.Tensor;
 
@@ -14,7 +15,9 @@ import java.util.Map;
  * Batch normalization (Keras defaults: momentum 0.99, epsilon 1e-3). Training normalizes with the batch
  * mean and biased variance and updates {@code r = momentum*r + (1-momentum)*stat}; inference uses the
  * running statistics. {@link #pytorchDefaults()} gives PyTorch's convention (momentum 0.9 here = 0.1 there,
- * eps 1e-5, unbiased running variance).
+ * eps 1e-5, unbiased running variance). On image inputs {@code (C, H, W)} it normalizes each channel over
+ * the batch and every position ({@code n*H*W} values), as PyTorch's {@code BatchNorm2d}: parameters
+ * and running statistics are per channel.
  */
 public final class BatchNormalization extends AbstractLayer {
     private final float momentum;
@@ -23,6 +26,8 @@ public final class BatchNormalization extends AbstractLayer {
     private final boolean scale;
     private final boolean unbiasedRunningVar;
     private int features;
+    /** H*W for image inputs (statistics per channel over n*H*W values), 1 for flat ones. */
+    private int positions = 1;
     private Parameter gamma;
     private Parameter beta;
     private Parameter runningMean;
@@ -73,6 +78,18 @@ public final class BatchNormalization extends AbstractLayer {
     }
 
     @Override
+    public int[] build(Backend backend, int[] inputShape, long seed, int layerIndex) {
+        if (inputShape.length != 3) {
+            return super.build(backend, inputShape, seed, layerIndex);
+        }
+        build(backend, inputShape[0], seed, layerIndex);
+        positions = inputShape[1] * inputShape[2];
+        outputShape = inputShape.clone();
+        outputFeatures = Shapes.product(inputShape);
+        return inputShape.clone();
+    }
+
+    @Override
     public void setTrainable(boolean trainable) {
         super.setTrainable(trainable);
         if (gamma != null) {
@@ -84,7 +101,15 @@ public final class BatchNormalization extends AbstractLayer {
     @Override
     public Tensor forward(Tensor x, ForwardContext ctx) {
         requireBuilt();
-        requireFeatures(x, features, name());
+        requireFeatures(x, features * positions, name());
+        if (positions > 1) {
+            Tensor last = ChannelLayout.toChannelsLast(x, features, positions);
+            return ChannelLayout.toChannelsFirst(normalize(last, ctx), features, positions);
+        }
+        return normalize(x, ctx);
+    }
+
+    private Tensor normalize(Tensor x, ForwardContext ctx) {
         if (ctx.training()) {
             return BatchNormOp.train(x, gamma.value(), beta.value(), runningMean.value(), runningVar.value(),
                     momentum, epsilon, unbiasedRunningVar);

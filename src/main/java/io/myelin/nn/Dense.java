@@ -116,6 +116,15 @@ public final class Dense extends AbstractLayer {
     }
 
     @Override
+    public int[] build(Backend backend, int[] inputShape, long seed, int layerIndex) {
+        if (inputShape.length != 1) {
+            throw new IllegalArgumentException("dense needs a flat input, got " + Shapes.describe(inputShape)
+                    + ": put a flatten (or global_avgpool2d) layer before it");
+        }
+        return super.build(backend, inputShape, seed, layerIndex);
+    }
+
+    @Override
     public Tensor forward(Tensor x, ForwardContext ctx) {
         requireBuilt();
         requireFeatures(x, inputFeatures, name());

@@ -16,7 +16,10 @@ import java.util.Map;
  * }</pre>
  */
 public interface Layer extends AutoCloseable {
-    /** Spec type: dense, activation, dropout, batchnorm, prelu. */
+    /**
+     * Spec type: dense, activation, dropout, batchnorm, prelu, conv2d, maxpool2d, avgpool2d,
+     * global_avgpool2d, flatten.
+     */
     String type();
 
     /** Unique name in its model, e.g. {@code dense_0}; assigned by the model when null. */
@@ -32,6 +35,22 @@ public interface Layer extends AutoCloseable {
     int build(Backend backend, int inputFeatures, long seed, int layerIndex);
 
     boolean isBuilt();
+
+    /**
+     * Builds for a per-sample input shape, {@code [features]} or channels-first {@code [C, H, W]}, and returns
+     * the per-sample output shape. The default suits layers that only count features: it builds for the
+     * product of the shape and keeps the shape when the feature count is unchanged (activations, dropout).
+     */
+    default int[] build(Backend backend, int[] inputShape, long seed, int layerIndex) {
+        int features = Shapes.product(inputShape);
+        int out = build(backend, features, seed, layerIndex);
+        return out == features ? inputShape.clone() : new int[] {out};
+    }
+
+    /** The per-sample output shape once built: {@code [features]} or {@code [C, H, W]}. */
+    default int[] outputShape() {
+        return new int[] {outputFeatures()};
+    }
 
     /** x: (batch, in) → (batch, out). */
     Tensor forward(Tensor x, ForwardContext ctx);

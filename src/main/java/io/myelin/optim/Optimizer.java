@@ -1,6 +1,7 @@
 package io.myelin.optim;
 
 import io.myelin.backend.Backend;
+import io.myelin.backend.BinaryOp;
 import io.myelin.backend.OptimizerKind;
 import io.myelin.backend.OptimizerUpdate;
 import io.myelin.backend.UnaryOp;
@@ -10,6 +11,7 @@ import io.myelin.ops.Reductions;
 import io.myelin.tensor.Scope;
 import io.myelin.tensor.Tensor;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +19,8 @@ import java.util.Map;
 /**
  * An optimizer: hyperparameters, a step counter and per-parameter state on the backend; each step runs one
  * fused {@link Backend#optimizerUpdate} per parameter (L1/L2 and decoupled weight decay folded in).
- * Optional global-norm clipping scales every gradient by {@code min(1, clipNorm/||g||)} (this reads the
- * norm back from the device, one sync per step, so it is off by default).
+ * Optional global-norm clipping scales every gradient by {@code min(1, clipNorm/||g||)}, computed on the
+ * backend from existing ops (nothing is read back, so clipping adds no device sync).
  *
  * <pre>{@code
  * Optimizer adam = Optimizer.adam(1e-3f);
@@ -236,14 +238,16 @@ public final class Optimizer {
     /** Applies one update to every parameter that has a gradient this step, then clears the gradients. */
     public void step(List<Parameter> params) {
         step++;
-        float scale = clipNorm > 0 ? clipScale(params) : 1f;
+        if (clipNorm > 0) {
+            clipGradients(params);
+        }
         for (Parameter p : params) {
             Tensor w = p.value();
             if (p.isBuffer() || !w.requiresGrad() || !w.hasGrad()) {
                 continue;
             }
             ensureState(p);
-            OptimizerUpdate u = config.withStep(step).withRegularization(p.l1(), p.l2()).withGradScale(scale);
+            OptimizerUpdate u = config.withStep(step).withRegularization(p.l1(), p.l2());
             w.backend().optimizerUpdate(u, w, w.grad(), p.state(0), p.state(1));
             w.zeroGrad();
         }
@@ -259,23 +263,52 @@ public final class Optimizer {
         }
     }
 
-    /** min(1, clipNorm / global L2 norm of all gradients). */
-    private float clipScale(List<Parameter> params) {
-        double sumSq = 0;
+    /**
+     * Scales every gradient in place by {@code min(1, clipNorm / global L2 norm of all gradients)}, on the
+     * backend: the squared norms summed into one (1, 1) tensor, the scale {@code clamp(clipNorm/sqrt(s), 0, 1)}
+     * (a zero norm gives 1/0 = inf, clamped to 1), broadcast to a row per gradient width and multiplied in.
+     */
+    private void clipGradients(List<Parameter> params) {
         try (Scope s = Scope.open()) {
+            Tensor sumSq = null;
             for (Parameter p : params) {
                 Tensor g = p.value().grad();
-                if (g == null || !p.value().hasGrad()) {
+                if (p.isBuffer() || g == null || !p.value().hasGrad()) {
                     continue;
                 }
                 Backend be = g.backend();
                 Tensor sq = g.emptyLike();
                 be.unary(UnaryOp.SQUARE, 0, 0, g, sq);
-                sumSq += Reductions.sumAll(sq).item();
+                Tensor part = Reductions.sumAll(sq);
+                if (sumSq == null) {
+                    sumSq = part;
+                } else {
+                    be.binary(BinaryOp.ADD, sumSq, part, sumSq);
+                }
+            }
+            if (sumSq == null) {
+                return;
+            }
+            Backend be = sumSq.backend();
+            Tensor scale = sumSq;
+            be.unary(UnaryOp.SQRT, 0, 0, scale, scale);
+            be.unary(UnaryOp.RECIPROCAL, 0, 0, scale, scale);
+            be.unary(UnaryOp.AFFINE, clipNorm, 0f, scale, scale);
+            be.unary(UnaryOp.CLAMP, 0f, 1f, scale, scale);
+            Map<Integer, Tensor> rows = new HashMap<>();
+            for (Parameter p : params) {
+                Tensor g = p.value().grad();
+                if (p.isBuffer() || g == null || !p.value().hasGrad()) {
+                    continue;
+                }
+                Tensor row = rows.computeIfAbsent(g.cols(), cols -> {
+                    Tensor r = Tensor.full(be, 1f, 1, cols);
+                    be.binary(BinaryOp.MUL, r, scale, r);   // (1, cols) * (1, 1) as a column broadcast
+                    return r;
+                });
+                be.binary(BinaryOp.MUL, g, row, g);
             }
         }
-        double norm = Math.sqrt(sumSq);
-        return norm > clipNorm ? (float) (clipNorm / norm) : 1f;
     }
 
     /** Names of the state slots for optimizer files: v / s / m, v / m, u. */

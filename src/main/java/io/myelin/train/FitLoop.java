@@ -15,9 +15,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The training loop behind {@link Sequential#fit}. The data are uploaded once; each step gathers its batch
- * on the backend, runs forward + backward inside a step {@link Scope} (every temporary is freed when the
- * step ends) and accumulates loss and metrics on the backend, which are read once per progress tick.
+ * The training loop behind {@link Sequential#fit}. The data (training and validation) are uploaded once
+ * per fit; each step gathers its batch on the backend, runs forward + backward inside a step {@link Scope}
+ * (every temporary is freed when the step ends) and accumulates loss, L1/L2 penalty and metrics on the
+ * backend. On a backend whose reads wait for the device ({@link io.myelin.backend.Capabilities}) the loop
+ * reads only the loss accumulator, once per progress tick, and the epoch's results at its end: the device
+ * is never waited on between ticks (DESIGN.md principle 6; StepSynchronizationTest counts it).
  */
 final class FitLoop {
     /** Stream ids of the seeded generators, apart from the layers' init streams. */
@@ -58,8 +61,10 @@ final class FitLoop {
             resume(cfg.resume(), history, callbacks);
         }
         SeededRandom shuffler = new SeededRandom(model.seed(), SHUFFLE_STREAM);
+        final DataSet validationSet = validation;
         try (Tensor x = Scope.unscoped(() -> Tensor.of(be, trainSet.x(), n, trainSet.features()));
              Tensor y = Scope.unscoped(() -> Tensor.of(be, trainSet.y(), n, trainSet.targetCols()));
+             Resident val = validationSet == null ? null : Resident.upload(be, validationSet);
              Tensor lossAcc = Scope.unscoped(() -> Tensor.zeros(be, 1, 1));
              Accumulators metricAcc = new Accumulators(be, model.metrics().size())) {
             callbacks.forEach(c -> c.onTrainBegin(state));
@@ -76,20 +81,19 @@ final class FitLoop {
                 }
                 final int ep = epoch;
                 callbacks.forEach(c -> c.onEpochBegin(state, ep));
-                double penaltySum = trainEpoch(epoch, x, y, order, batch, stepsPerEpoch, lossAcc, metricAcc, callbacks,
-                        state, lastGood);
-                if (Double.isNaN(penaltySum)) {
+                if (!trainEpoch(epoch, x, y, order, batch, stepsPerEpoch, lossAcc, metricAcc, callbacks, state,
+                        lastGood)) {
                     break;  // a callback stopped the run during the epoch: the unfinished epoch is not recorded
                 }
                 Map<String, Double> logs = new LinkedHashMap<>();
-                logs.put("loss", (lossAcc.item() + penaltySum) / n);
+                logs.put("loss", (double) lossAcc.item() / n);
                 List<Metric> metrics = model.metrics();
                 for (int i = 0; i < metrics.size(); i++) {
                     Metric m = metrics.get(i);
                     logs.put(m.name(), metricAcc.get(i) / (m.perElement() ? (double) n * model.outputFeatures() : n));
                 }
-                if (validation != null) {
-                    evaluate(validation, Math.max(batch, 256)).forEach((k, v) -> logs.put("val_" + k, v));
+                if (val != null) {
+                    evaluate(val, Math.max(batch, 256)).forEach((k, v) -> logs.put("val_" + k, v));
                 }
                 logs.put("lr", (double) model.optimizer().learningRate());
                 logs.put("epoch_seconds", (System.nanoTime() - t0) / 1e9);
@@ -105,21 +109,22 @@ final class FitLoop {
     }
 
     /**
-     * The steps of one epoch; returns the epoch's summed L1/L2 penalty (rows-weighted), or NaN when a callback
-     * requested a stop before the epoch's last step (the run then ends after that step). Kept out of
+     * The steps of one epoch; lossAcc ends holding the rows-weighted sum of the data loss and the L1/L2
+     * penalty (after each step's update). Returns false when a callback requested a stop before the epoch's
+     * last step (the run then ends after that step), true when the epoch ran to its end. Kept out of
      * {@link #fit} so the JIT compiles a small method for the hot loop: profiles showed C2 spending about
      * 250 ms of one of the two cores on an OSR compile of the whole of {@code fit}, slowing the GEMMs
      * running beside it.
      */
-    private double trainEpoch(int epoch, Tensor x, Tensor y, int[] order, int batch, long stepsPerEpoch, Tensor lossAcc,
-                              Accumulators metricAcc, List<Callback> callbacks, TrainingState state,
-                              Map<String, float[]> lastGood) {
+    private boolean trainEpoch(int epoch, Tensor x, Tensor y, int[] order, int batch, long stepsPerEpoch,
+            Tensor lossAcc, Accumulators metricAcc, List<Callback> callbacks, TrainingState state,
+            Map<String, float[]> lastGood) {
         be.fill(lossAcc, 0f);
         metricAcc.reset();
-        double penaltySum = 0;
         int n = order.length;
         long tick = Math.max(1, stepsPerEpoch / 50);
-        boolean checkEveryStep = be.name().equals("cpu");
+        boolean checkEveryStep = !be.capabilities().readWaitsForDevice();
+        boolean penalty = model.hasPenalty();
         int seen = 0;
         for (long s = 0; s < stepsPerEpoch; s++) {
             int from = (int) (s * batch);
@@ -133,13 +138,13 @@ final class FitLoop {
             if (readLoss && !Float.isFinite(stepLoss) && !state.stepLossWanted()) {
                 diverged(epoch, global, lastGood, stepLoss);
             }
-            if (model.hasPenalty()) {
-                penaltySum += model.penalty() * rows;
+            if (penalty) {
+                model.addPenalty(lossAcc, rows);
             }
             seen += rows;
             model.advanceStep();
             if ((s + 1) % tick == 0 || s == stepsPerEpoch - 1) {
-                double mean = (lossAcc.item() + penaltySum) / seen;
+                double mean = (double) lossAcc.item() / seen;
                 if (!Double.isFinite(mean) && !state.stepLossWanted()) {
                     diverged(epoch, global, lastGood, (float) mean);
                 }
@@ -147,10 +152,10 @@ final class FitLoop {
             }
             callbacks.forEach(c -> c.onBatchEnd(state, global));
             if (state.stopRequested() && s < stepsPerEpoch - 1) {
-                return Double.NaN;
+                return false;
             }
         }
-        return penaltySum;
+        return true;
     }
 
     /** Continues a checkpointed run: its history first, its callbacks' state restored. */
@@ -201,39 +206,82 @@ final class FitLoop {
         return out;
     }
 
-    /** Loss (incl. penalty) and metrics over data in inference mode. */
+    /** Loss (incl. penalty) and metrics over data in inference mode; the data are uploaded once. */
     Map<String, Double> evaluate(DataSet data, int batch) {
         checkData(data, "evaluation");
+        try (Resident resident = Resident.upload(be, data)) {
+            return evaluate(resident, batch);
+        }
+    }
+
+    /**
+     * Loss (incl. penalty) and metrics over data already on the backend, in batches gathered there; loss
+     * and metrics accumulate on the backend and are read once each at the end.
+     */
+    private Map<String, Double> evaluate(Resident data, int batch) {
         Map<String, Double> logs = new LinkedHashMap<>();
-        double lossSum = 0;
+        int n = data.n();
         try (GradMode.Guard g = GradMode.noGrad();
+             Tensor lossAcc = Scope.unscoped(() -> Tensor.zeros(be, 1, 1));
              Accumulators metricAcc = new Accumulators(be, model.metrics().size())) {
-            for (int from = 0; from < data.n(); from += batch) {
-                int rows = Math.min(batch, data.n() - from);
+            for (int from = 0; from < n; from += batch) {
+                int rows = Math.min(batch, n - from);
                 try (Scope s = Scope.open()) {
-                    DataSet part = data.slice(from, from + rows);
-                    Tensor xb = Tensor.of(be, part.x(), rows, part.features());
-                    Tensor yb = Tensor.of(be, part.y(), rows, part.targetCols());
+                    Tensor xb = rows == n ? data.x() : slice(data.x(), from, rows);
+                    Tensor yb = rows == n ? data.y() : slice(data.y(), from, rows);
                     ForwardContext ctx = new ForwardContext(false, false, model.seed(), 0, model.fusesSoftmax());
                     Tensor out = model.forward(xb, ctx);
-                    lossSum += model.dataLoss(out, yb).item() * rows;
+                    Tensor loss = model.dataLoss(out, yb);
+                    be.unary(io.myelin.backend.UnaryOp.AFFINE, rows, 0f, loss, loss);
+                    be.binary(BinaryOp.ADD, lossAcc, loss, lossAcc);
                     metricAcc.accumulate(model, out, yb);
                 }
             }
-            logs.put("loss", lossSum / data.n() + model.penalty());
+            if (model.hasPenalty()) {
+                model.addPenalty(lossAcc, n);
+            }
+            logs.put("loss", (double) lossAcc.item() / n);
             List<Metric> metrics = model.metrics();
             for (int i = 0; i < metrics.size(); i++) {
                 Metric m = metrics.get(i);
-                logs.put(m.name(), metricAcc.get(i) / (m.perElement() ? (double) data.n() * model.outputFeatures() : data.n()));
+                logs.put(m.name(), metricAcc.get(i) / (m.perElement() ? (double) n * model.outputFeatures() : n));
             }
         }
         return logs;
     }
 
+    /** Rows [from, from + rows) of src, gathered on the backend. */
+    private Tensor slice(Tensor src, int from, int rows) {
+        float[] idx = new float[rows];
+        for (int i = 0; i < rows; i++) {
+            idx[i] = from + i;
+        }
+        Tensor out = Tensor.empty(be, rows, src.cols());
+        be.gatherRows(src, Tensor.of(be, idx, rows, 1), out);
+        return out;
+    }
+
+    /** A data set uploaded to the backend for the length of a fit or an evaluation. */
+    private record Resident(Tensor x, Tensor y, int n) implements AutoCloseable {
+        static Resident upload(Backend be, DataSet d) {
+            Tensor x = Scope.unscoped(() -> Tensor.of(be, d.x(), d.n(), d.features()));
+            Tensor y = Scope.unscoped(() -> Tensor.of(be, d.y(), d.n(), d.targetCols()));
+            return new Resident(x, y, d.n());
+        }
+
+        @Override
+        public void close() {
+            x.close();
+            y.close();
+        }
+    }
+
     private void checkData(DataSet d, String what) {
         if (d.features() != model.inputFeatures()) {
+            int[] shape = model.inputShape();
             throw new IllegalArgumentException("the " + what + " data have " + d.features()
-                    + " features but the model's input shape is [" + model.inputFeatures() + "]");
+                    + " features but the model's input shape is " + java.util.Arrays.toString(shape)
+                    + (shape.length > 1 ? " (" + model.inputFeatures() + " values per sample)" : ""));
         }
         int expected = switch (model.loss().targetKind()) {
             case SPARSE_CLASSES -> 1;

@@ -14,11 +14,17 @@ import io.myelin.loss.Loss;
 import io.myelin.loss.Losses;
 import io.myelin.nn.ActivationFn;
 import io.myelin.nn.ActivationLayer;
+import io.myelin.nn.AveragePooling2D;
 import io.myelin.nn.BatchNormalization;
+import io.myelin.nn.Conv2D;
 import io.myelin.nn.Dense;
 import io.myelin.nn.Dropout;
+import io.myelin.nn.Flatten;
+import io.myelin.nn.GlobalAveragePooling2D;
 import io.myelin.nn.Layer;
+import io.myelin.nn.MaxPool2D;
 import io.myelin.nn.PRelu;
+import io.myelin.nn.Shapes;
 import io.myelin.optim.Optimizer;
 import io.myelin.schedule.Schedules;
 
@@ -51,7 +57,7 @@ public final class ModelSpec {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     /** The layer types a spec may name. */
     public static final List<String> LAYER_TYPES = List.of("dense", "activation", "dropout", "batchnorm",
-            "batch_normalization", "prelu");
+            "batch_normalization", "prelu", "conv2d", "maxpool2d", "avgpool2d", "global_avgpool2d", "flatten");
     private static final List<String> METRICS = List.of("accuracy", "acc", "sparse_categorical_accuracy",
             "categorical_accuracy", "binary_accuracy", "mae", "mse");
     /** A schedule length to check a schedule's keys with before the run's length is known. */
@@ -149,11 +155,12 @@ public final class ModelSpec {
 
     /** Product of input_shape. */
     public int inputFeatures() {
-        long n = 1;
-        for (int d : top().integers("input_shape")) {
-            n *= d;
-        }
-        return (int) n;
+        return Shapes.product(inputShape());
+    }
+
+    /** input_shape: {@code [features]} or channels-first {@code [C, H, W]}. */
+    public int[] inputShape() {
+        return inputShape(top());
     }
 
     public Loss loss() {
@@ -194,9 +201,19 @@ public final class ModelSpec {
     /** Builds and compiles the model on a backend. */
     public Sequential build(Backend backend, long seed) {
         Parts parts = read();
-        Sequential model = new Sequential(backend, parts.inputFeatures(), seed);
+        Sequential model = new Sequential(backend, parts.inputShape(), seed);
         try {
-            parts.layers().forEach(model::add);
+            List<Layer> layers = parts.layers();
+            for (int i = 0; i < layers.size(); i++) {
+                Layer layer = layers.get(i);
+                try {
+                    model.add(layer);
+                } catch (ConfigException e) {
+                    throw e;
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(prefix + "layer " + i + " (" + layer.type() + "): " + e.getMessage());
+                }
+            }
             model.compile(parts.loss(), parts.optimizer(), parts.metrics());
             return model;
         } catch (RuntimeException e) {
@@ -206,7 +223,7 @@ public final class ModelSpec {
     }
 
     /** Everything the spec describes, read and checked (fresh layer objects on every call). */
-    private record Parts(int inputFeatures, List<Layer> layers, Loss loss, Optimizer optimizer, List<String> metrics) {
+    private record Parts(int[] inputShape, List<Layer> layers, Loss loss, Optimizer optimizer, List<String> metrics) {
     }
 
     /** The top-level object; its keys are declared up front, so a message lists all of them in this order. */
@@ -218,7 +235,7 @@ public final class ModelSpec {
     /** Reads every object of the spec strictly; called at creation, so a bad spec fails before any data loads. */
     private Parts read() {
         ConfigObject top = top();
-        int features = inputFeatures(top);
+        int[] shape = inputShape(top);
         top.choice("normalization", null, normalizations(), "normalization");
         List<?> layerList = top.list("layers");
         if (layerList == null) {
@@ -248,7 +265,7 @@ public final class ModelSpec {
             }
         }
         top.finish();
-        return new Parts(features, layers, loss, optimizer, metrics);
+        return new Parts(shape, layers, loss, optimizer, metrics);
     }
 
     /** The normalizations a spec may name, from the one list the normalizer factory reads. */
@@ -256,13 +273,11 @@ public final class ModelSpec {
         return Normalizer.NAMES;
     }
 
-    private static int inputFeatures(ConfigObject top) {
+    /** input_shape, checked: {@code [features]} or {@code [C, H, W]} of positive integers, at most 2^31-1 in all. */
+    private static int[] inputShape(ConfigObject top) {
         int[] shape = top.integers("input_shape");
         if (shape == null) {
-            throw top.missing("input_shape", ", e.g. [784]");
-        }
-        if (shape.length == 0) {
-            throw top.error("\"input_shape\" must be a list of positive integers such as [784]");
+            throw top.missing("input_shape", ", e.g. [784] or [1, 28, 28]");
         }
         long n = 1;
         for (int i = 0; i < shape.length; i++) {
@@ -275,7 +290,11 @@ public final class ModelSpec {
                         + Integer.MAX_VALUE + " features");
             }
         }
-        return (int) n;
+        if (shape.length != 1 && shape.length != 3) {
+            throw top.error("\"input_shape\" must be [features] or [channels, height, width], got "
+                    + java.util.Arrays.toString(shape));
+        }
+        return shape;
     }
 
     private Loss loss(ConfigObject top) {
@@ -332,12 +351,17 @@ public final class ModelSpec {
         try {
             Layer layer = switch (type) {
                 case "dense" -> dense(c);
-                case "activation" -> new ActivationLayer(activation(c, null));
+                case "activation" -> new ActivationLayer(ActivationFn.fromConfig(c, null));
                 case "dropout" -> new Dropout(c.float32("rate", 0.5f));
                 case "batchnorm", "batch_normalization" -> new BatchNormalization(c.float32("momentum", 0.99f),
                         c.float32("epsilon", 1e-3f), c.bool("center", true), c.bool("scale", true),
                         c.bool("unbiased_running_var", false));
-                default -> new PRelu(c.float32("initial_slope", 0.25f));
+                case "prelu" -> new PRelu(c.float32("initial_slope", 0.25f));
+                case "conv2d" -> Conv2D.fromConfig(c);
+                case "maxpool2d" -> MaxPool2D.fromConfig(c);
+                case "avgpool2d" -> AveragePooling2D.fromConfig(c);
+                case "global_avgpool2d" -> GlobalAveragePooling2D.fromConfig(c);
+                default -> Flatten.fromConfig(c);
             };
             String name = c.string("name", null);
             if (name != null) {
@@ -353,17 +377,12 @@ public final class ModelSpec {
         }
     }
 
-    private static ActivationFn activation(ConfigObject c, String fallback) {
-        String name = c.choice("activation", fallback, ActivationFn.spellings(), "activation");
-        return ActivationFn.parse(name, c.float32("activation_param", Float.NaN));
-    }
-
     private static Dense dense(ConfigObject c) {
         int units = c.requiredInteger("units");
-        Dense d = new Dense(units, activation(c, "linear"));
+        Dense d = new Dense(units, ActivationFn.fromConfig(c, "linear"));
         d.useBias(c.bool("use_bias", true));
-        Initializer kernel = initializer(c, "kernel_initializer");
-        Initializer bias = initializer(c, "bias_initializer");
+        Initializer kernel = Initializer.fromConfig(c, "kernel_initializer");
+        Initializer bias = Initializer.fromConfig(c, "bias_initializer");
         if (kernel != null) {
             d.kernelInitializer(kernel);
         }
@@ -372,22 +391,5 @@ public final class ModelSpec {
         }
         d.regularize(c.float32("l1", 0f), c.float32("l2", 0f));
         return d;
-    }
-
-    /** {@code <key>} (a name) with its optional {@code <key>_params} object; null when not given. */
-    private static Initializer initializer(ConfigObject c, String key) {
-        String name = c.choice(key, null, Initializer.NAMES, "initializer");
-        ConfigObject params = c.object(key + "_params");
-        if (name == null) {
-            if (params != null) {
-                throw c.error("\"" + key + "_params\" needs \"" + key + "\"");
-            }
-            return null;
-        }
-        Initializer init = Initializer.fromConfig(name, params);
-        if (params != null) {
-            params.finish();
-        }
-        return init;
     }
 }

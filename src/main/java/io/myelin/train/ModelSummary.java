@@ -2,6 +2,7 @@ package io.myelin.train;
 
 import io.myelin.nn.Layer;
 import io.myelin.nn.Parameter;
+import io.myelin.nn.Shapes;
 
 /** Renders {@link Sequential#summary()}: each layer, its output shape and trainable / non-trainable counts. */
 final class ModelSummary {
@@ -10,9 +11,9 @@ final class ModelSummary {
 
     static String render(Sequential model) {
         StringBuilder sb = new StringBuilder();
-        String fmt = "%-22s %-16s %12s %14s%n";
+        String fmt = "%-28s %-20s %12s %14s%n";
         sb.append(String.format(fmt, "Layer (type)", "Output shape", "Trainable", "Non-trainable"));
-        sb.append("-".repeat(67)).append('\n');
+        sb.append("-".repeat(77)).append('\n');
         long trainable = 0;
         long frozen = 0;
         for (Layer l : model.layers()) {
@@ -30,9 +31,9 @@ final class ModelSummary {
             }
             trainable += t;
             frozen += f;
-            sb.append(String.format(fmt, l.name() + " (" + l.type() + ")", "(None, " + l.outputFeatures() + ")", t, f));
+            sb.append(String.format(fmt, l.name() + " (" + l.type() + ")", Shapes.describeBatch(l.outputShape()), t, f));
         }
-        sb.append("-".repeat(67)).append('\n');
+        sb.append("-".repeat(77)).append('\n');
         sb.append(String.format("Total params: %d%nTrainable params: %d%nNon-trainable params: %d%n",
                 trainable + frozen, trainable, frozen));
         return sb.toString();

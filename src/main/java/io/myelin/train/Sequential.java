@@ -2,12 +2,16 @@ package io.myelin.train;
 
 import io.myelin.autograd.GradMode;
 import io.myelin.backend.Backend;
+import io.myelin.backend.BinaryOp;
+import io.myelin.backend.UnaryOp;
 import io.myelin.io.Checkpoints;
 import io.myelin.loss.CrossEntropy;
 import io.myelin.loss.Loss;
 import io.myelin.nn.ForwardContext;
 import io.myelin.nn.Layer;
 import io.myelin.nn.Parameter;
+import io.myelin.nn.Shapes;
+import io.myelin.ops.Reductions;
 import io.myelin.optim.Optimizer;
 import io.myelin.tensor.Scope;
 import io.myelin.tensor.Tensor;
@@ -34,6 +38,7 @@ import java.util.Map;
 public final class Sequential implements AutoCloseable {
     private final Backend backend;
     private final int inputFeatures;
+    private final int[] inputShape;
     private final long seed;
     private final List<Layer> layers = new ArrayList<>();
     private Loss loss;
@@ -43,11 +48,27 @@ public final class Sequential implements AutoCloseable {
     private ResumeState resumeState;
 
     public Sequential(Backend backend, int inputFeatures, long seed) {
-        if (inputFeatures <= 0) {
-            throw new IllegalArgumentException("input features must be positive, got " + inputFeatures);
+        this(backend, new int[] {inputFeatures}, seed);
+    }
+
+    /**
+     * A model for samples of shape {@code [features]} or channels-first images {@code [C, H, W]} (each sample
+     * still one row of {@code C*H*W} floats).
+     */
+    public Sequential(Backend backend, int[] inputShape, long seed) {
+        if (inputShape.length != 1 && inputShape.length != 3) {
+            throw new IllegalArgumentException("the input shape must be [features] or [C, H, W], got "
+                    + java.util.Arrays.toString(inputShape));
+        }
+        for (int d : inputShape) {
+            if (d <= 0) {
+                throw new IllegalArgumentException("input shape dimensions must be positive, got "
+                        + java.util.Arrays.toString(inputShape));
+            }
         }
         this.backend = backend;
-        this.inputFeatures = inputFeatures;
+        this.inputShape = inputShape.clone();
+        this.inputFeatures = Shapes.product(inputShape);
         this.seed = seed;
     }
 
@@ -65,6 +86,16 @@ public final class Sequential implements AutoCloseable {
 
     public int outputFeatures() {
         return layers.isEmpty() ? inputFeatures : layers.get(layers.size() - 1).outputFeatures();
+    }
+
+    /** The per-sample input shape: {@code [features]} or {@code [C, H, W]}. */
+    public int[] inputShape() {
+        return inputShape.clone();
+    }
+
+    /** The per-sample output shape of the last layer (the input shape when there is none). */
+    public int[] outputShape() {
+        return layers.isEmpty() ? inputShape.clone() : layers.get(layers.size() - 1).outputShape();
     }
 
     public List<Layer> layers() {
@@ -88,7 +119,7 @@ public final class Sequential implements AutoCloseable {
         } else if (findLayer(layer.name()) != null) {
             throw new IllegalArgumentException("the model already has a layer named '" + layer.name() + "'");
         }
-        layer.build(backend, outputFeatures(), seed, layers.size());
+        layer.build(backend, outputShape(), seed, layers.size());
         layers.add(layer);
         return this;
     }
@@ -326,6 +357,37 @@ public final class Sequential implements AutoCloseable {
             total += p.l1() * a + p.l2() * s;
         }
         return total;
+    }
+
+    /**
+     * {@code acc += weight * penalty()} computed on the backend, with no read back: the training loop's way
+     * to include the penalty in its loss without a device sync per step.
+     */
+    void addPenalty(Tensor acc, float weight) {
+        Backend be = acc.backend();
+        try (Scope s = Scope.open()) {
+            for (Parameter p : parameters()) {
+                if (p.l1() == 0 && p.l2() == 0) {
+                    continue;
+                }
+                Tensor w = p.value();
+                Tensor t = w.emptyLike();
+                if (p.l1() != 0) {
+                    be.unary(UnaryOp.ABS, 0, 0, w, t);
+                    addScaledSum(be, t, weight * p.l1(), acc);
+                }
+                if (p.l2() != 0) {
+                    be.unary(UnaryOp.SQUARE, 0, 0, w, t);
+                    addScaledSum(be, t, weight * p.l2(), acc);
+                }
+            }
+        }
+    }
+
+    private static void addScaledSum(Backend be, Tensor t, float scale, Tensor acc) {
+        Tensor sum = Reductions.sumAll(t);
+        be.unary(UnaryOp.AFFINE, scale, 0f, sum, sum);
+        be.binary(BinaryOp.ADD, acc, sum, acc);
     }
 
     boolean hasPenalty() {

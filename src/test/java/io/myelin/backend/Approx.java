@@ -46,6 +46,40 @@ final class Approx {
         }
     }
 
+    /**
+     * Special values: where the reference (rounded to float) is NaN the result must be NaN, where it is
+     * infinite the same infinity, where it is a zero a zero of the same sign; elsewhere within
+     * {@code atol + rtol*|expected|}. Reports the input that broke it.
+     */
+    static void assertSpecials(String what, float[] input, float[] expected, float[] actual, double atol, double rtol) {
+        assertSpecials(what, input, expected, actual, atol, rtol, true);
+    }
+
+    /** As above; with {@code zeroSign} false a zero result may be a zero of either sign or within atol (underflow). */
+    static void assertSpecials(String what, float[] input, float[] expected, float[] actual, double atol, double rtol,
+                               boolean zeroSign) {
+        if (expected.length != actual.length) {
+            fail(what + ": expected " + expected.length + " values, got " + actual.length);
+        }
+        for (int i = 0; i < expected.length; i++) {
+            float e = expected[i];
+            float a = actual[i];
+            boolean ok;
+            if (Float.isNaN(e)) {
+                ok = Float.isNaN(a);
+            } else if (e == 0f && !zeroSign) {
+                ok = Math.abs(a) <= atol;
+            } else if (Float.isInfinite(e) || e == 0f) {
+                ok = Float.floatToIntBits(e) == Float.floatToIntBits(a);
+            } else {
+                ok = Math.abs((double) a - e) <= atol + rtol * Math.abs(e);
+            }
+            if (!ok) {
+                fail(what + ": for input " + input[i] + " (element " + i + ") got " + a + ", expected " + e);
+            }
+        }
+    }
+
     /** Bit-for-bit equality of floats (NaNs compared canonically). */
     static void assertExact(String what, float[] expected, float[] actual) {
         if (expected.length != actual.length) {

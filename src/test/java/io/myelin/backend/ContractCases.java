@@ -59,6 +59,7 @@ final class ContractCases {
         List<OpCase> c = new ArrayList<>();
         c.add(new OpCase("name", b -> assertEquals(provider.name(), b.name(), "name() must match the provider")));
         c.add(new OpCase("description", b -> assertFalse(b.description().isBlank(), "description() is blank")));
+        c.add(new OpCase("capabilities", b -> capabilities(b, provider)));
         c.add(new OpCase("allocate", ContractCases::allocate));
         c.add(new OpCase("release", ContractCases::release));
         c.add(new OpCase("liveBytes", ContractCases::liveBytes));
@@ -104,6 +105,7 @@ final class ContractCases {
         c.add(new OpCase("gatherRows", ContractCases::gatherRows));
         c.add(new OpCase("fill", ContractCases::fill));
         c.add(new OpCase("copy", ContractCases::copy));
+        c.addAll(ConvContractCases.all());
         c.add(new OpCase("close", b -> close(provider)));
         return c;
     }
@@ -155,6 +157,19 @@ final class ContractCases {
     }
 
     // ---------------------------------------------------------------- memory
+
+    /** A device backend's reads wait for it; an emulated one says so in its description and is never auto. */
+    private static void capabilities(Backend b, BackendProvider provider) {
+        Capabilities caps = b.capabilities();
+        assertEquals(!b.name().equals("cpu"), caps.readWaitsForDevice(), "readWaitsForDevice of " + b.name());
+        if (caps.emulated()) {
+            assertTrue(b.description().contains("emulated"), b.description());
+            assertFalse(provider.availability().automatic(), "auto must not pick an emulated backend");
+            assertEquals(b.name() + " (emulated)", caps.label(b.name()));
+        } else {
+            assertEquals(b.name(), caps.label(b.name()));
+        }
+    }
 
     private static void allocate(Backend b) {
         long base = b.liveBytes();
@@ -331,6 +346,16 @@ final class ContractCases {
         return x;
     }
 
+    /**
+     * NaN, signed zeros, infinities, subnormals, the float extremes, overflow and underflow points of exp, and
+     * the op's own scalars: every backend must agree on these (NaN-ness, infinities and the sign of zero exactly).
+     */
+    static float[] specialInputs(float a, float b) {
+        return new float[] {Float.NaN, 0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1e-40f, -1e-40f,
+            Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, 1e30f, -1e30f, 88f, -88f, 100f, -100f, 1f, -1f, 0.5f,
+            a, b, -a, -b};
+    }
+
     private static void unary(Backend b, UnaryOp op) {
         String id = id("unary", op);
         Random r = rng(id);
@@ -361,6 +386,21 @@ final class ContractCases {
                 b.unary(op, a, bb, inPlace, inPlace);
                 Approx.assertClose(id + " in place", expected, inPlace.toArray(), tol.atol(), tol.rtol());
             }
+        }
+        float[] e = specialInputs(a, bb);
+        float[] want = new float[e.length];
+        for (int i = 0; i < e.length; i++) {
+            want[i] = (float) Reference.unary(op, a, bb, e[i]);
+        }
+        Tensor special = Tensor.empty(b, 1, e.length);
+        b.unary(op, a, bb, t(b, e, 1, e.length), special);
+        Approx.assertSpecials(id + " special values", e, want, special.toArray(), tol.atol(), tol.rtol());
+        if (op == UnaryOp.CLAMP) {   // bounds the wrong way round: min(max(x, a), b) is b for every non-NaN x
+            for (int i = 0; i < e.length; i++) {
+                want[i] = (float) Reference.unary(op, bb, a, e[i]);
+            }
+            b.unary(op, bb, a, t(b, e, 1, e.length), special);
+            Approx.assertSpecials(id + " with a > b", e, want, special.toArray(), 0, 0);
         }
         rejects(id + " with out of another size",
                 "unary " + op + ": x (7, 129) and out (7, 128) must have the same number of elements",
@@ -408,6 +448,29 @@ final class ContractCases {
                 Tensor inPlace = t(b, x, rows, cols);
                 b.binary(op, inPlace, t(b, y, yr, yc), inPlace);
                 Approx.assertClose(id + " in place", expected, inPlace.toArray(), tol.atol(), tol.rtol());
+            }
+        }
+        if (form.equals("full")) {   // every pair of special values; the sign of a zero result must match too
+            float[] sv = {Float.NaN, 0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1e-40f, -1e-40f, 1f, -1f,
+                3f, 1e30f, -1e30f};
+            int k = sv.length;
+            float[] x = new float[k * k];
+            float[] y = new float[k * k];
+            float[] want = new float[k * k];
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    x[i * k + j] = sv[i];
+                    y[i * k + j] = sv[j];
+                    want[i * k + j] = (float) Reference.binary(op, sv[i], sv[j]);
+                }
+            }
+            Tensor out = Tensor.empty(b, k, k);
+            b.binary(op, t(b, x, k, k), t(b, y, k, k), out);
+            float[] got = out.toArray();
+            for (int i = 0; i < k * k; i++) {
+                float[] one = {want[i]};
+                Approx.assertSpecials(id + " special values " + x[i] + " and " + y[i], new float[] {x[i]}, one,
+                        new float[] {got[i]}, tol.atol(), tol.rtol());
             }
         }
         rejects(id + " with y (2, 3) against x (7, 129)",
@@ -497,7 +560,22 @@ final class ContractCases {
                 Approx.assertClose(id + " in place", expected, inPlace.toArray(), Tol.TRANSC.atol(), Tol.TRANSC.rtol());
             }
         }
+        float[] tail = TAILS;
+        float[] want = new float[tail.length];
+        for (int i = 0; i < tail.length; i++) {
+            want[i] = (float) Reference.activation(act, p, tail[i]);
+        }
+        Tensor y = Tensor.empty(b, 1, tail.length);
+        b.activationForward(act, p, t(b, tail, 1, tail.length), y);
+        Approx.assertSpecials(id + " large |x|", tail, want, y.toArray(), TAIL_ATOL, Tol.TRANSC.rtol(), false);
     }
+
+    /**
+     * Inputs far out in the tails, where a formula that cancels (1 + erf(x) for GELU) or overflows loses every
+     * digit; compared relatively (atol {@value #TAIL_ATOL}, below every tail value here but a subnormal).
+     */
+    static final float[] TAILS = {-80f, -30f, -12f, -8f, -5f, -3f, -0f, 0f, 3f, 5f, 8f, 12f, 30f, 80f};
+    static final double TAIL_ATOL = 1e-37;
 
     private static void activationBackward(Backend b, Activation act) {
         String id = id("activationBackward", act);
@@ -525,6 +603,22 @@ final class ContractCases {
                         Tol.TRANSC.rtol());
             }
         }
+        float[] tail = TAILS;
+        float[] ty = new float[tail.length];
+        float[] ones = new float[tail.length];
+        float[] want = new float[tail.length];
+        for (int i = 0; i < tail.length; i++) {
+            ty[i] = (float) Reference.activation(act, p, tail[i]);
+            ones[i] = 1f;
+            want[i] = (float) switch (act) {   // these two are computed from the forward output, as the SPI says
+                case SIGMOID -> (double) ty[i] * (1 - ty[i]);
+                case TANH -> 1 - (double) ty[i] * ty[i];
+                default -> Reference.activationDerivative(act, p, tail[i]);
+            };
+        }
+        Tensor dx = Tensor.empty(b, 1, tail.length);
+        b.activationBackward(act, p, t(b, tail, 1, tail.length), t(b, ty, 1, tail.length), t(b, ones, 1, tail.length), dx);
+        Approx.assertSpecials(id + " large |x|", tail, want, dx.toArray(), TAIL_ATOL, Tol.TRANSC.rtol(), false);
     }
 
     private static void preluForward(Backend b) {
@@ -581,6 +675,17 @@ final class ContractCases {
                 Approx.assertWithin(what + " dalpha", da, tda.toArray(), sumBound(daAbs, rows + 1, 1e-6));
             }
         }
+        // a NaN input is not "x > 0": its dx is dy*alpha and it poisons its column's dalpha (only that column)
+        float[] x = {Float.NaN, 1f, -2f, -3f, 0.5f, -0f};
+        float[] alpha = {0.25f, 0.5f};
+        float[] dy = {1f, 2f, 3f, 4f, 5f, 6f};
+        Tensor tdx = Tensor.empty(b, 3, 2);
+        Tensor tda = Tensor.empty(b, 1, 2);
+        b.preluBackward(t(b, x, 3, 2), t(b, alpha, 1, 2), t(b, dy, 3, 2), tdx, tda, false);
+        Approx.assertSpecials("preluBackward NaN x dx", x, new float[] {0.25f, 2f, 0.75f, 2f, 5f, 3f}, tdx.toArray(), 0, 0);
+        float[] da = tda.toArray();
+        assertTrue(Float.isNaN(da[0]), "preluBackward: a NaN x must make its column's dalpha NaN, got " + da[0]);
+        assertEquals(4f * -3f + 6f * -0f, da[1], "preluBackward: dalpha of the column without NaN");
     }
 
     private static void softmax(Backend b) {
@@ -660,6 +765,13 @@ final class ContractCases {
             Approx.assertClose(what + " loss", Reference.crossEntropy(logits, y, sparse, rows, k), loss.toArray(),
                     1e-5, 1e-5);
         }
+        if (sparse) {
+            badLabels(b, id, (logits, labels) -> {
+                Tensor loss = Tensor.empty(b, logits.rows(), 1);
+                b.softmaxCrossEntropy(logits, labels, Tensor.empty(b, logits.rows(), logits.cols()), loss);
+                return loss;
+            });
+        }
         Tensor x = Tensor.zeros(b, 7, 7);
         Tensor lab = sparse ? Tensor.zeros(b, 7, 1) : Tensor.zeros(b, 7, 7);
         rejects(id + " with probs aliasing logits",
@@ -678,6 +790,45 @@ final class ContractCases {
             }
         }
         return best;
+    }
+
+    /**
+     * Sparse labels that are no class index (k, -1, 2.5, NaN) in rows 1..4 of 6: a backend whose reads are
+     * free (CPU) checks them and throws naming the label; a device backend cannot without a host sync and
+     * makes exactly those rows NaN, leaving the good rows (0 and 5) as with a valid label.
+     */
+    private static void badLabels(Backend b, String id, java.util.function.BinaryOperator<Tensor> op) {
+        int k = 7;
+        float[] bad = {k, -1f, 2.5f, Float.NaN};
+        float[] labels = {3f, bad[0], bad[1], bad[2], bad[3], 6f};
+        float[] in = normal(rng(id + " bad labels"), labels.length * k, 1);
+        Tensor x = t(b, in, labels.length, k);
+        Tensor lab = t(b, labels, labels.length, 1);
+        if (!b.capabilities().readWaitsForDevice()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> op.apply(x, lab),
+                    id + " must reject label " + bad[0]);
+            assertTrue(e.getMessage().contains("label " + bad[0] + " in row 1"), e.getMessage());
+            for (float v : bad) {
+                float[] one = {1f, v};
+                assertThrows(IllegalArgumentException.class, () -> op.apply(t(b, new float[2 * k], 2, k),
+                        t(b, one, 2, 1)), id + " must reject label " + v);
+            }
+            return;
+        }
+        float[] got = op.apply(x, lab).toArray();
+        int cols = got.length / labels.length;
+        float[] good = {3f, 3f, 3f, 3f, 3f, 6f};
+        float[] ref = op.apply(x, t(b, good, labels.length, 1)).toArray();
+        for (int r = 0; r < labels.length; r++) {
+            for (int j = 0; j < cols; j++) {
+                float g = got[r * cols + j];
+                if (r >= 1 && r <= 4) {
+                    assertTrue(Float.isNaN(g), id + ": label " + labels[r] + " in row " + r + " must give NaN, got " + g);
+                } else {
+                    assertEquals(ref[r * cols + j], g, id + ": row " + r + " with a valid label");
+                }
+            }
+        }
     }
 
     private static void crossEntropyBackward(Backend b, boolean sparse) {
@@ -706,6 +857,13 @@ final class ContractCases {
             Tensor d = Tensor.empty(b, rows, k);
             b.softmaxCrossEntropyBackward(t(b, probs, rows, k), sparse ? t(b, y, rows, 1) : t(b, y, rows, k), scale, d);
             Approx.assertClose(id + " " + shape(rows, k), expected, d.toArray(), Tol.ARITH.atol(), Tol.ARITH.rtol());
+        }
+        if (sparse) {
+            badLabels(b, id, (probs, labels) -> {
+                Tensor d = Tensor.empty(b, probs.rows(), probs.cols());
+                b.softmaxCrossEntropyBackward(probs, labels, scale, d);
+                return d;
+            });
         }
         Tensor pr = Tensor.zeros(b, 7, 7);
         rejects(id + " with dlogits aliasing probs",

@@ -258,4 +258,135 @@ class PrimitiveGradientCheckTest {
         b.softmax(Tensor.of(b, x, n, k), y);
         return y.toArray();
     }
+
+    // ---------------------------------------------------------------- convolution and pooling
+
+    /** Geometries for the checks: odd sizes, stride 2, valid and same, 1x1 to 5x5. */
+    private static final ConvGeometry[] CONV_GEOMETRIES = {
+            ConvGeometry.of(2, 5, 6, 3, 3, 1, 1, true),
+            ConvGeometry.of(1, 7, 7, 5, 5, 2, 2, true),
+            ConvGeometry.of(3, 4, 5, 1, 1, 1, 1, false),
+            ConvGeometry.of(2, 7, 6, 3, 2, 2, 2, false)};
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void conv2dBackwardMatchesCentralDifferences(String backend) {
+        try (Backend b = Backends.create(backend); Scope ignored = Scope.open()) {
+            Random r = new Random(16);
+            for (ConvGeometry g : CONV_GEOMETRIES) {
+                int n = 2;
+                int f = 3;
+                float[] x = ContractCases.normal(r, n * g.inputSize(), 1);
+                float[] w = ContractCases.normal(r, f * g.patchSize(), 0.5);
+                float[] bias = ContractCases.normal(r, f, 0.5);
+                float[] proj = ContractCases.normal(r, n * f * g.outputPlane(), 1);
+                Tensor dx = Tensor.empty(b, n, g.inputSize());
+                Tensor dw = Tensor.empty(b, f, g.patchSize());
+                Tensor db = Tensor.empty(b, 1, f);
+                b.conv2dBackward(g, Tensor.of(b, x, n, g.inputSize()), Tensor.of(b, w, f, g.patchSize()),
+                        Tensor.of(b, proj, n, proj.length / n), dx, dw, db, false);
+                float[] gx = dx.toArray();
+                float[] gw = dw.toArray();
+                float[] gb = db.toArray();
+                String what = backend + " conv2d " + g.describe();
+                for (int i = 0; i < x.length; i++) {
+                    check(what + " dx[" + i + "]", gx[i], central(x, i, H, xv -> dot(proj, conv(b, g, xv, w, bias, n, f))));
+                }
+                for (int i = 0; i < w.length; i++) {
+                    check(what + " dw[" + i + "]", gw[i], central(w, i, H, wv -> dot(proj, conv(b, g, x, wv, bias, n, f))));
+                }
+                for (int i = 0; i < f; i++) {
+                    check(what + " dbias[" + i + "]", gb[i],
+                            central(bias, i, H, bv -> dot(proj, conv(b, g, x, w, bv, n, f))));
+                }
+            }
+        }
+    }
+
+    private static float[] conv(Backend b, ConvGeometry g, float[] x, float[] w, float[] bias, int n, int f) {
+        Tensor y = Tensor.empty(b, n, f * g.outputPlane());
+        b.conv2dForward(g, Tensor.of(b, x, n, g.inputSize()), Tensor.of(b, w, f, g.patchSize()),
+                Tensor.of(b, bias, 1, f), y);
+        return y.toArray();
+    }
+
+    /**
+     * Pooling: max pooling on distinct values spaced more than 2h apart (so the difference never moves the
+     * maximum), average pooling on any values; windows overlap (stride 1 of a 3x3 window), clip at "same"
+     * padding, and tile exactly.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void poolingBackwardMatchesCentralDifferences(String backend) {
+        try (Backend b = Backends.create(backend); Scope ignored = Scope.open()) {
+            Random r = new Random(17);
+            ConvGeometry[] pools = {ConvGeometry.of(2, 5, 5, 2, 2, 2, 2, true), ConvGeometry.of(1, 6, 5, 3, 3, 1, 1, false),
+                    ConvGeometry.of(3, 4, 4, 2, 2, 2, 2, false), ConvGeometry.of(2, 7, 7, 3, 3, 2, 2, true)};
+            for (ConvGeometry g : pools) {
+                int n = 2;
+                int size = n * g.inputSize();
+                float[] x = new float[size];
+                java.util.List<Integer> order = new java.util.ArrayList<>();
+                for (int i = 0; i < size; i++) {
+                    order.add(i);
+                }
+                java.util.Collections.shuffle(order, r);
+                for (int i = 0; i < size; i++) {
+                    x[i] = (float) (0.05 * order.get(i) - 1);   // distinct, 0.05 > 2h apart
+                }
+                int outCols = g.channels() * g.outputPlane();
+                float[] proj = ContractCases.normal(r, n * outCols, 1);
+                Tensor y = Tensor.empty(b, n, outCols);
+                Tensor arg = Tensor.empty(b, n, outCols);
+                b.maxPool2dForward(g, Tensor.of(b, x, n, g.inputSize()), y, arg);
+                Tensor dxMax = Tensor.empty(b, n, g.inputSize());
+                b.maxPool2dBackward(g, Tensor.of(b, proj, n, outCols), arg, dxMax);
+                Tensor dxAvg = Tensor.empty(b, n, g.inputSize());
+                b.avgPool2dBackward(g, Tensor.of(b, proj, n, outCols), dxAvg);
+                float[] gm = dxMax.toArray();
+                float[] ga = dxAvg.toArray();
+                double hMax = 1e-2;
+                for (int i = 0; i < size; i++) {
+                    check(backend + " maxPool2d " + g.describe() + " dx[" + i + "]", gm[i],
+                            central(x, i, hMax, xv -> dot(proj, pool(b, g, xv, n, true))));
+                    check(backend + " avgPool2d " + g.describe() + " dx[" + i + "]", ga[i],
+                            central(x, i, H, xv -> dot(proj, pool(b, g, xv, n, false))));
+                }
+            }
+        }
+    }
+
+    private static float[] pool(Backend b, ConvGeometry g, float[] x, int n, boolean max) {
+        Tensor y = Tensor.empty(b, n, g.channels() * g.outputPlane());
+        if (max) {
+            b.maxPool2dForward(g, Tensor.of(b, x, n, g.inputSize()), y, null);
+        } else {
+            b.avgPool2dForward(g, Tensor.of(b, x, n, g.inputSize()), y);
+        }
+        return y.toArray();
+    }
+
+    /** batchTranspose is linear: its backward is the transpose the other way. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void batchTransposeBackwardIsTheReverseTranspose(String backend) {
+        try (Backend b = Backends.create(backend); Scope ignored = Scope.open()) {
+            Random r = new Random(18);
+            int count = 2;
+            int rows = 3;
+            int cols = 4;
+            float[] x = ContractCases.normal(r, count * rows * cols, 1);
+            float[] proj = ContractCases.normal(r, x.length, 1);
+            Tensor back = Tensor.empty(b, count, rows * cols);
+            b.batchTranspose(Tensor.of(b, proj, count * cols, rows), cols, rows, back);
+            float[] g = back.toArray();
+            for (int i = 0; i < x.length; i++) {
+                check(backend + " batchTranspose dx[" + i + "]", g[i], central(x, i, H, xv -> {
+                    Tensor out = Tensor.empty(b, count * cols, rows);
+                    b.batchTranspose(Tensor.of(b, xv, count, rows * cols), rows, cols, out);
+                    return dot(proj, out.toArray());
+                }));
+            }
+        }
+    }
 }

@@ -16,7 +16,7 @@ final class Reference {
         return switch (op) {
             case AFFINE -> a * x + b;
             case ABS -> Math.abs(x);
-            case SIGN -> x > 0 ? 1 : (x < 0 ? -1 : 0);
+            case SIGN -> Math.signum(x);
             case EXP -> Math.exp(x);
             case LOG -> Math.log(x);
             case SQRT -> Math.sqrt(x);
@@ -73,10 +73,11 @@ final class Reference {
             case TANH -> Math.tanh(x);
             case RELU -> Math.max(0, x);
             case LEAKY_RELU -> x > 0 ? x : p * x;
-            case ELU -> x > 0 ? x : p * (Math.exp(x) - 1);
-            case SELU -> Activation.SELU_SCALE * (x > 0 ? x : Activation.SELU_ALPHA * (Math.exp(x) - 1));
+            case ELU -> x > 0 ? x : p * Math.expm1(x);
+            case SELU -> Activation.SELU_SCALE * (x > 0 ? x : Activation.SELU_ALPHA * Math.expm1(x));
             case GELU -> x * normalCdf(x);
-            case GELU_TANH -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+            // 0.5(1 + tanh u) written as sigmoid(2u), which does not cancel in the lower tail
+            case GELU_TANH -> x * sigmoid(2 * Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x));
             case SWISH -> x * sigmoid(p * x);
         };
     }
@@ -95,8 +96,8 @@ final class Reference {
             case GELU -> normalCdf(x) + x * Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI);
             case GELU_TANH -> {
                 double c = Math.sqrt(2 / Math.PI);
-                double t = Math.tanh(c * (x + 0.044715 * x * x * x));
-                yield 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x);
+                double s = sigmoid(2 * c * (x + 0.044715 * x * x * x));   // (1 + tanh u)/2; 1 - tanh^2 u = 4s(1 - s)
+                yield s + 2 * x * s * (1 - s) * c * (1 + 3 * 0.044715 * x * x);
             }
             case SWISH -> {
                 double s = sigmoid(p * x);

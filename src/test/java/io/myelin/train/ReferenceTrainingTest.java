@@ -4,15 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.myelin.autograd.Tape;
 import io.myelin.backend.Backend;
-import io.myelin.backend.Backends;
 import io.myelin.io.ModelFiles;
 import io.myelin.io.NamedTensor;
 import io.myelin.nn.ForwardContext;
 import io.myelin.nn.Parameter;
 import io.myelin.tensor.Scope;
 import io.myelin.tensor.Tensor;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.myelin.testing.TestBackend;
+import io.myelin.testing.TestBackends;
+import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -33,35 +33,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Trains small models a few steps from PyTorch's initial weights on PyTorch's batches and compares the
  * losses, first-step gradients, final weights and inference loss with the values PyTorch computed
- * (src/test/resources/reference/make_reference.py, Debian python3-torch).
+ * (src/test/resources/reference/make_reference.py, Debian python3-torch), on every backend ({@link TestBackends});
+ * the tolerances hold for float32 CUDA as for the CPU.
  */
 class ReferenceTrainingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static Backend cpu;
-
-    @BeforeAll
-    static void start() {
-        cpu = Backends.create("cpu");
-    }
-
-    @AfterAll
-    static void stop() {
-        cpu.close();
-    }
 
     @TestFactory
-    Stream<DynamicTest> everyFixtureMatchesPyTorch() throws IOException, URISyntaxException {
+    Stream<DynamicContainer> everyFixtureMatchesPyTorchOnEveryBackend() throws IOException, URISyntaxException {
         Path dir = Path.of(ReferenceTrainingTest.class.getResource("/reference").toURI());
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
             files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }
         assertTrue(files.size() >= 8, "expected the reference fixtures, found " + files);
-        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> check(f)));
+        return TestBackends.names().stream().map(backend -> DynamicContainer.dynamicContainer(backend, files.stream()
+                .map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
+                    try (TestBackend handle = TestBackends.handle(backend)) {
+                        check(handle.get(), f);
+                    }
+                }))));
     }
 
     @SuppressWarnings("unchecked")
-    private static void check(Path file) {
+    private static void check(Backend cpu, Path file) {
         JsonNode root;
         try {
             root = JSON.readTree(file.toFile());

@@ -1,7 +1,6 @@
 package io.myelin.train;
 
 import io.myelin.backend.Backend;
-import io.myelin.backend.Backends;
 import io.myelin.io.Checkpoints;
 import io.myelin.io.ModelFiles;
 import io.myelin.io.NamedTensor;
@@ -9,8 +8,11 @@ import io.myelin.io.OptimizerFiles;
 import io.myelin.io.SafeTensorsFile;
 import io.myelin.loss.Losses;
 import io.myelin.nn.BatchNormalization;
+import io.myelin.nn.Conv2D;
 import io.myelin.nn.Dense;
 import io.myelin.nn.Dropout;
+import io.myelin.nn.Flatten;
+import io.myelin.nn.MaxPool2D;
 import io.myelin.optim.Optimizer;
 import io.myelin.random.SeededRandom;
 import io.myelin.schedule.OneCycle;
@@ -18,8 +20,8 @@ import io.myelin.schedule.StepDecay;
 import io.myelin.train.callbacks.LearningRateScheduler;
 import io.myelin.train.callbacks.ModelCheckpoint;
 import io.myelin.train.callbacks.ReduceLrOnPlateau;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import io.myelin.testing.TestBackend;
+import io.myelin.testing.TestBackends;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -55,7 +57,12 @@ class ResumeTest {
     Path tmp;
 
     /** A model and the callbacks of one run (fresh instances for each run segment). */
-    record Case(String name, Supplier<Optimizer> optimizer, Supplier<List<Callback>> callbacks, double validationSplit) {
+    record Case(String name, Supplier<Optimizer> optimizer, Supplier<List<Callback>> callbacks, double validationSplit,
+                boolean cnn) {
+        Case(String name, Supplier<Optimizer> optimizer, Supplier<List<Callback>> callbacks, double validationSplit) {
+            this(name, optimizer, callbacks, validationSplit, false);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -74,23 +81,17 @@ class ResumeTest {
                 new Case("sgd momentum + 1cycle", () -> Optimizer.momentum(0.05f, 0.9f),
                         () -> List.of(new LearningRateScheduler(OneCycle.of(0.1f, EPOCHS * stepsPerEpoch(0)))), 0),
                 new Case("rmsprop + reduce on plateau, validation split", () -> Optimizer.rmsprop(0.01f),
-                        () -> List.of(new ReduceLrOnPlateau("val_loss", 0.5f, 1, 0.5, 1e-5f)), 0.2));
+                        () -> List.of(new ReduceLrOnPlateau("val_loss", 0.5f, 1, 0.5, 1e-5f)), 0.2),
+                new Case("cnn (conv2d, batchnorm2d, maxpool2d) + adam + step decay", () -> Optimizer.adam(0.01f),
+                        () -> List.of(new LearningRateScheduler(new StepDecay(0.01f, 0.5f, 2))), 0, true));
     }
 
-    static Stream<String> backendNames() {
-        return Stream.of("cpu", "cuda");
+    static Stream<TestBackend> backends() {
+        return TestBackends.available();
     }
 
     static Stream<Arguments> casesOnBackends() {
-        return backendNames().flatMap(b -> cases().map(c -> Arguments.of(b, c)));
-    }
-
-    /** The named backend, or the test is skipped (with the reason) when it is not usable here. */
-    private static Backend startOrSkip(String name) {
-        var provider = Backends.providers().stream().filter(p -> p.name().equals(name)).findFirst();
-        Assumptions.assumeTrue(provider.isPresent() && provider.get().availability().available(),
-                () -> name + " backend not usable here" + provider.map(p -> ": " + p.availability().reason()).orElse(""));
-        return Backends.create(name);
+        return TestBackends.withEach(cases());
     }
 
     static DataSet blobs(long seed) {
@@ -108,6 +109,13 @@ class ResumeTest {
     }
 
     private static Sequential model(Backend be, Case c) {
+        if (c.cnn()) {   // the 4 features as a 1x2x2 image
+            Sequential m = new Sequential(be, new int[] {1, 2, 2}, SEED);
+            m.add(new Conv2D(6, 2, "relu").padding(true)).add(new BatchNormalization(0.9f, 1e-3f, true, true, false))
+                    .add(new Dropout(0.25f)).add(new MaxPool2D(2)).add(new Flatten()).add(new Dense(3, "softmax"));
+            m.compile(Losses.create("sparse_categorical_crossentropy"), c.optimizer().get(), List.of("accuracy"));
+            return m;
+        }
         Sequential m = new Sequential(be, 4, SEED);
         m.add(new Dense(16, "relu")).add(new BatchNormalization(0.9f, 1e-3f, true, true, false))
                 .add(new Dropout(0.25f)).add(new Dense(3, "softmax"));
@@ -167,13 +175,12 @@ class ResumeTest {
 
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("casesOnBackends")
-    void resumingFromFilesIsBitIdenticalToTrainingStraight(String backend, Case c) {
-        try (Backend be = startOrSkip(backend)) {
-            Outcome straight = straight(be, c);
-            assertTrue(straight.optimizer().tensors().size() > 0 || c.name().startsWith("sgd "), "state was exported");
-            for (int k : new int[] {1, 4}) {
-                assertSameTrajectory(straight, resumed(be, c, k, tmp.resolve(backend + "-" + k)));
-            }
+    void resumingFromFilesIsBitIdenticalToTrainingStraight(TestBackend backend, Case c) {
+        Backend be = backend.get();
+        Outcome straight = straight(be, c);
+        assertTrue(straight.optimizer().tensors().size() > 0 || c.name().startsWith("sgd "), "state was exported");
+        for (int k : new int[] {1, 4}) {
+            assertSameTrajectory(straight, resumed(be, c, k, tmp.resolve(backend + "-" + k)));
         }
     }
 
@@ -188,73 +195,72 @@ class ResumeTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("backendNames")
-    void modelCheckpointOfAnInterruptedRunResumesBitIdentically(String backend) {
+    @MethodSource("backends")
+    void modelCheckpointOfAnInterruptedRunResumesBitIdentically(TestBackend backend) {
         Case c = cases().filter(x -> x.name().startsWith("rmsprop")).findFirst().orElseThrow();
         Path dir = tmp.resolve("ckpt-" + backend);
-        try (Backend be = startOrSkip(backend)) {
-            Outcome expected;
-            try (Sequential m = model(be, c)) {
-                List<Callback> cbs = new ArrayList<>(c.callbacks().get());
-                cbs.add(new ModelCheckpoint(dir));
-                expected = Outcome.of(m, m.fit(blobs(3), config(c, EPOCHS, cbs).build()));
-            }
-            try (Sequential m = model(be, c)) {
-                List<Callback> cbs = new ArrayList<>(c.callbacks().get());
-                cbs.add(new ModelCheckpoint(dir));
-                cbs.add(new CrashAt(3));
-                assertThrows(IllegalStateException.class, () -> m.fit(blobs(3), config(c, EPOCHS, cbs).build()));
-            }
-            try (Sequential m = model(be, c)) {
-                ResumeState s = m.loadCheckpoint(dir);
-                assertEquals(3, s.epochsCompleted());
-                assertTrue(s.callbacks().containsKey("ReduceLrOnPlateau#0"), s.callbacks().toString());
-                List<Callback> cbs = new ArrayList<>(c.callbacks().get());
-                cbs.add(new ModelCheckpoint(dir));
-                assertSameTrajectory(expected, Outcome.of(m, m.fit(blobs(3), config(c, EPOCHS, cbs).resumeFrom(s).build())));
-            }
-            assertNotEquals(expected.history().get("lr").get(0), expected.history().get("lr").get(EPOCHS - 1),
-                    "reduce-on-plateau changed the lr, so its state mattered");
+        Backend be = backend.get();
+        Outcome expected;
+        try (Sequential m = model(be, c)) {
+            List<Callback> cbs = new ArrayList<>(c.callbacks().get());
+            cbs.add(new ModelCheckpoint(dir));
+            expected = Outcome.of(m, m.fit(blobs(3), config(c, EPOCHS, cbs).build()));
         }
+        try (Sequential m = model(be, c)) {
+            List<Callback> cbs = new ArrayList<>(c.callbacks().get());
+            cbs.add(new ModelCheckpoint(dir));
+            cbs.add(new CrashAt(3));
+            assertThrows(IllegalStateException.class, () -> m.fit(blobs(3), config(c, EPOCHS, cbs).build()));
+        }
+        try (Sequential m = model(be, c)) {
+            ResumeState s = m.loadCheckpoint(dir);
+            assertEquals(3, s.epochsCompleted());
+            assertTrue(s.callbacks().containsKey("ReduceLrOnPlateau#0"), s.callbacks().toString());
+            List<Callback> cbs = new ArrayList<>(c.callbacks().get());
+            cbs.add(new ModelCheckpoint(dir));
+            assertSameTrajectory(expected, Outcome.of(m, m.fit(blobs(3), config(c, EPOCHS, cbs).resumeFrom(s).build())));
+        }
+        assertNotEquals(expected.history().get("lr").get(0), expected.history().get("lr").get(EPOCHS - 1),
+                "reduce-on-plateau changed the lr, so its state mattered");
     }
 
-    @Test
-    void resumeChecksTheModelAndTheEpochs() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void resumeChecksTheModelAndTheEpochs(TestBackend backend) {
         Case c = cases().findFirst().orElseThrow();
-        Path dir = tmp.resolve("ckpt");
-        try (Backend be = Backends.create("cpu")) {
-            try (Sequential m = model(be, c)) {
-                assertThrows(IllegalStateException.class, () -> m.saveCheckpoint(dir), "nothing trained yet");
-                m.fit(blobs(3), config(c, 2, List.of()).build());
-                m.saveCheckpoint(dir);
-            }
-            for (String f : new String[] {Checkpoints.WEIGHTS, Checkpoints.OPTIMIZER, Checkpoints.STATE}) {
-                assertTrue(Files.isRegularFile(dir.resolve(f)), f);
-            }
-            try (Sequential m = model(be, c)) {
-                ResumeState s = m.loadCheckpoint(dir);
-                assertEquals(26, m.globalStep());
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> config(c, 2, List.of()).resumeFrom(s).build());
-                assertTrue(e.getMessage().contains("epochs must be larger than the initial epoch"), e.getMessage());
-                m.setGlobalStep(0);
-                e = assertThrows(IllegalArgumentException.class,
-                        () -> m.fit(blobs(3), config(c, 4, List.of()).resumeFrom(s).build()));
-                assertTrue(e.getMessage().contains("load the checkpoint"), e.getMessage());
-            }
-            try (Sequential other = new Sequential(be, 4, SEED + 1)) {
-                other.add(new Dense(3, "softmax"));
-                other.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.adam(0.01f), List.of());
-                var e = assertThrows(io.myelin.io.ModelFileException.class, () -> other.loadCheckpoint(dir));
-                assertTrue(e.getMessage().contains("seed"), e.getMessage());
-            }
-            try (Sequential other = new Sequential(be, 4, SEED)) {
-                other.add(new Dense(3, "softmax"));
-                other.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.adam(0.01f), List.of());
-                var e = assertThrows(io.myelin.io.ModelFileException.class, () -> other.loadCheckpoint(dir));
-                assertTrue(e.getMessage().contains("does not exist in the model"), e.getMessage());
-                assertFalse(other.globalStep() > 0, "a failed load changes nothing");
-            }
+        Path dir = tmp.resolve("ckpt-checks-" + backend);
+        Backend be = backend.get();
+        try (Sequential m = model(be, c)) {
+            assertThrows(IllegalStateException.class, () -> m.saveCheckpoint(dir), "nothing trained yet");
+            m.fit(blobs(3), config(c, 2, List.of()).build());
+            m.saveCheckpoint(dir);
+        }
+        for (String f : new String[] {Checkpoints.WEIGHTS, Checkpoints.OPTIMIZER, Checkpoints.STATE}) {
+            assertTrue(Files.isRegularFile(dir.resolve(f)), f);
+        }
+        try (Sequential m = model(be, c)) {
+            ResumeState s = m.loadCheckpoint(dir);
+            assertEquals(26, m.globalStep());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> config(c, 2, List.of()).resumeFrom(s).build());
+            assertTrue(e.getMessage().contains("epochs must be larger than the initial epoch"), e.getMessage());
+            m.setGlobalStep(0);
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> m.fit(blobs(3), config(c, 4, List.of()).resumeFrom(s).build()));
+            assertTrue(e.getMessage().contains("load the checkpoint"), e.getMessage());
+        }
+        try (Sequential other = new Sequential(be, 4, SEED + 1)) {
+            other.add(new Dense(3, "softmax"));
+            other.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.adam(0.01f), List.of());
+            var e = assertThrows(io.myelin.io.ModelFileException.class, () -> other.loadCheckpoint(dir));
+            assertTrue(e.getMessage().contains("seed"), e.getMessage());
+        }
+        try (Sequential other = new Sequential(be, 4, SEED)) {
+            other.add(new Dense(3, "softmax"));
+            other.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.adam(0.01f), List.of());
+            var e = assertThrows(io.myelin.io.ModelFileException.class, () -> other.loadCheckpoint(dir));
+            assertTrue(e.getMessage().contains("does not exist in the model"), e.getMessage());
+            assertFalse(other.globalStep() > 0, "a failed load changes nothing");
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.myelin.train;
 
 import io.myelin.backend.Backend;
-import io.myelin.backend.Backends;
 import io.myelin.loss.Losses;
 import io.myelin.nn.BatchNormalization;
 import io.myelin.nn.Dense;
@@ -11,9 +10,10 @@ import io.myelin.nn.Parameter;
 import io.myelin.optim.Optimizer;
 import io.myelin.random.SeededRandom;
 import io.myelin.train.callbacks.EarlyStopping;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import io.myelin.testing.TestBackend;
+import io.myelin.testing.TestBackends;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.Arrays;
 import java.util.List;
@@ -25,18 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** Model-level behaviour, one body per test run on every backend ({@link TestBackends}). */
 class SequentialTest {
-    private static Backend cpu;
-
-    @BeforeAll
-    static void start() {
-        cpu = Backends.create("cpu");
-    }
-
-    @AfterAll
-    static void stop() {
-        cpu.close();
-    }
+    private static final String BACKENDS = "io.myelin.testing.TestBackends#available";
 
     /** Two Gaussian blobs per class in 4-D, 3 classes: learnable to ~100% by an MLP. */
     static DataSet blobs(int n, long seed) {
@@ -53,16 +44,18 @@ class SequentialTest {
         return new DataSet(x, y, n);
     }
 
-    private Sequential classifier() {
-        Sequential m = new Sequential(cpu, 4, 3);
+    private static Sequential classifier(Backend be) {
+        Sequential m = new Sequential(be, 4, 3);
         m.add(new Dense(16, "relu")).add(new Dense(3, "softmax"));
         m.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.adam(0.01f), List.of("accuracy"));
         return m;
     }
 
-    @Test
-    void layersAreNamedPerTypeAndSummaryCountsParameters() {
-        try (Sequential m = new Sequential(cpu, 6, 1)) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(BACKENDS)
+    void layersAreNamedPerTypeAndSummaryCountsParameters(TestBackend backend) {
+        Backend be = backend.get();
+        try (Sequential m = new Sequential(be, 6, 1)) {
             m.add(new Dense(8, "tanh")).add(new BatchNormalization()).add(new Dropout(0.2f)).add(new Dense(3, "softmax"));
             assertEquals(List.of("dense_0", "batchnorm_0", "dropout_0", "dense_1"),
                     m.layers().stream().map(Layer::name).toList());
@@ -72,11 +65,13 @@ class SequentialTest {
         }
     }
 
-    @Test
-    void fitLearnsBlobsAndFreesEveryStepTemporary() {
-        long before = cpu.liveBytes();
-        try (Sequential m = classifier()) {
-            long afterBuild = cpu.liveBytes();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(BACKENDS)
+    void fitLearnsBlobsAndFreesEveryStepTemporary(TestBackend backend) {
+        Backend be = backend.get();
+        long before = be.liveBytes();
+        try (Sequential m = classifier(be)) {
+            long afterBuild = be.liveBytes();
             History h = m.fit(blobs(300, 1), FitConfig.builder().epochs(15).batchSize(16).build());
             assertEquals(15, h.epochs());
             assertTrue(h.last("loss") < h.get("loss").get(0), "loss should fall: " + h.get("loss"));
@@ -87,34 +82,71 @@ class SequentialTest {
             for (Parameter p : m.parameters()) {
                 perParamBytes += 4L * p.value().size() * 2;   // Adam m and v
             }
-            assertEquals(afterBuild + perParamBytes, cpu.liveBytes(), "live bytes after fit");
+            assertEquals(afterBuild + perParamBytes, be.liveBytes(), "live bytes after fit");
         }
-        assertEquals(before, cpu.liveBytes(), "live bytes after close");
+        assertEquals(before, be.liveBytes(), "live bytes after close");
     }
 
-    @Test
-    void sameSeedSameResult() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(BACKENDS)
+    void sameSeedSameResult(TestBackend backend) {
+        Backend be = backend.get();
         double[] losses = new double[2];
         for (int i = 0; i < 2; i++) {
-            try (Sequential m = classifier()) {
+            try (Sequential m = classifier(be)) {
                 losses[i] = m.fit(blobs(100, 1), FitConfig.builder().epochs(3).build()).last("loss");
             }
         }
         assertEquals(losses[0], losses[1]);
     }
 
-    @Test
-    void validationSplitRecordsValidationMetrics() {
-        try (Sequential m = classifier()) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(BACKENDS)
+    void validationSplitRecordsValidationMetrics(TestBackend backend) {
+        Backend be = backend.get();
+        try (Sequential m = classifier(be)) {
             History h = m.fit(blobs(200, 1), FitConfig.builder().epochs(2).validationSplit(0.25).build());
             assertEquals(2, h.get("val_loss").size());
             assertEquals(2, h.get("val_accuracy").size());
         }
     }
 
-    @Test
-    void divergenceStopsWithLayerNameAndRestoresWeights() {
-        try (Sequential m = new Sequential(cpu, 4, 3)) {
+    /**
+     * The logged loss holds the L1/L2 penalty, summed on the backend: one full-batch step logs the data loss
+     * before the update plus the penalty after it; validation and evaluate add the penalty of the weights they see.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(BACKENDS)
+    void lossesIncludeThePenalty(TestBackend backend) {
+        Backend be = backend.get();
+        DataSet d = blobs(64, 5);
+        try (Sequential m = new Sequential(be, 4, 3)) {
+            m.add(new Dense(16, "relu").regularize(1e-2f, 1e-2f)).add(new Dense(3, "softmax").regularize(0f, 5e-2f));
+            m.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.sgd(0.1f), List.of());
+            double p0 = m.penalty();
+            double e0 = m.evaluate(d).get("loss");
+            assertTrue(p0 > 0.01, "a penalty worth seeing: " + p0);
+            History h = m.fit(d, FitConfig.builder().epochs(1).batchSize(64).shuffle(false).validationData(d).build());
+            double p1 = m.penalty();
+            assertTrue(Math.abs(p1 - p0) > 1e-4, "the step changed the penalty");
+            double expected = e0 - p0 + p1;
+            assertEquals(expected, h.last("loss"), 1e-5 * Math.abs(expected), "data loss before the step + penalty after");
+            double e1 = m.evaluate(d).get("loss");
+            assertEquals(e1, h.last("val_loss"), 1e-5 * Math.abs(e1), "validation loss includes the penalty");
+            try (Sequential plain = new Sequential(be, 4, 3)) {
+                plain.add(new Dense(16, "relu")).add(new Dense(3, "softmax"));
+                plain.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.sgd(0.1f), List.of());
+                plain.restoreWeights(m.weightsSnapshot());
+                assertEquals(e1 - p1, plain.evaluate(d).get("loss"), 1e-5 * e1, "the same weights without penalties");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(BACKENDS)
+    void divergenceStopsWithLayerNameAndRestoresWeights(TestBackend backend) {
+        Backend be = backend.get();
+        try (Sequential m = new Sequential(be, 4, 3)) {
             m.add(new Dense(8, "relu")).add(new Dense(3));
             m.compile(Losses.create("mse"), Optimizer.sgd(1e6f), List.of());
             float[] y = new float[300 * 3];
@@ -131,9 +163,11 @@ class SequentialTest {
         }
     }
 
-    @Test
-    void frozenLayerDoesNotChange() {
-        try (Sequential m = classifier()) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(BACKENDS)
+    void frozenLayerDoesNotChange(TestBackend backend) {
+        Backend be = backend.get();
+        try (Sequential m = classifier(be)) {
             Layer first = m.layers().get(0);
             first.setTrainable(false);
             float[] before = first.parameters().get(0).value().toArray();
@@ -144,9 +178,11 @@ class SequentialTest {
         }
     }
 
-    @Test
-    void newHeadAfterPop() {
-        try (Sequential m = classifier()) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(BACKENDS)
+    void newHeadAfterPop(TestBackend backend) {
+        Backend be = backend.get();
+        try (Sequential m = classifier(be)) {
             m.pop();
             m.add(new Dense(2, "softmax"));
             assertEquals("dense_1", m.layers().get(1).name());
@@ -154,9 +190,11 @@ class SequentialTest {
         }
     }
 
-    @Test
-    void monteCarloDropoutGivesSpreadOnlyWithDropout() {
-        try (Sequential m = new Sequential(cpu, 4, 3)) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(BACKENDS)
+    void monteCarloDropoutGivesSpreadOnlyWithDropout(TestBackend backend) {
+        Backend be = backend.get();
+        try (Sequential m = new Sequential(be, 4, 3)) {
             m.add(new Dense(32, "relu")).add(new Dropout(0.5f)).add(new Dense(3, "softmax"));
             m.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.adam(0.01f), List.of());
             float[][] r = m.predictMonteCarlo(blobs(5, 3).x(), 5, 20);
@@ -170,9 +208,11 @@ class SequentialTest {
         }
     }
 
-    @Test
-    void earlyStoppingStopsAndSaysWhy() {
-        try (Sequential m = classifier()) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(BACKENDS)
+    void earlyStoppingStopsAndSaysWhy(TestBackend backend) {
+        Backend be = backend.get();
+        try (Sequential m = classifier(be)) {
             EarlyStopping es = new EarlyStopping("loss", 10.0, 2, true);
             History h = m.fit(blobs(100, 1), FitConfig.builder().epochs(20).callback(es).build());
             assertTrue(h.epochs() < 20, "should stop early, ran " + h.epochs());
@@ -180,9 +220,11 @@ class SequentialTest {
         }
     }
 
-    @Test
-    void wrongInputWidthIsAClearError() {
-        try (Sequential m = classifier()) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(BACKENDS)
+    void wrongInputWidthIsAClearError(TestBackend backend) {
+        Backend be = backend.get();
+        try (Sequential m = classifier(be)) {
             DataSet bad = new DataSet(new float[10 * 5], new float[10], 10);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> m.fit(bad, FitConfig.builder().build()));
@@ -190,10 +232,11 @@ class SequentialTest {
         }
     }
 
-    @Test
-    void predictRefusesInputsThatAreNotNRowsOfTheInputFeatures() {
-        try (Sequential m = classifier()) {
-            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+    @ParameterizedTest
+    @MethodSource(BACKENDS)
+    void predictRefusesInputsThatAreNotNRowsOfTheInputFeatures(TestBackend backend) {
+        try (Sequential m = classifier(backend.get())) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> m.predict(new float[10], 3));
             assertTrue(e.getMessage().contains("x has 10 values, but 3 rows of 4 input features need 12"), e.getMessage());
             assertEquals(6, m.predict(new float[8], 2).length);

@@ -66,7 +66,8 @@ final class ActivationKernels {
             case GELU_TANH -> {
                 for (int i = lo; i < hi; i++) {
                     double v = x[i];
-                    y[i] = (float) (0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + GELU_TANH_C * v * v * v))));
+                    // 0.5(1 + tanh u) = sigmoid(2u): 1 + tanh u cancels to 0 below x = -6 even in double
+                    y[i] = (float) (v * sigmoid(2 * SQRT_2_OVER_PI * (v + GELU_TANH_C * v * v * v)));
                 }
             }
             case SWISH -> {
@@ -90,7 +91,7 @@ final class ActivationKernels {
             }
             case TANH -> {
                 for (int i = lo; i < hi; i++) {
-                    dx[i] = dy[i] * (1f - y[i] * y[i]);
+                    dx[i] = dy[i] * ((1f - y[i]) * (1f + y[i]));   // no cancellation near |y| = 1, no fma to differ
                 }
             }
             case RELU -> {
@@ -125,9 +126,9 @@ final class ActivationKernels {
             case GELU_TANH -> {
                 for (int i = lo; i < hi; i++) {
                     double v = x[i];
-                    double t = Math.tanh(SQRT_2_OVER_PI * (v + GELU_TANH_C * v * v * v));
+                    double s = sigmoid(2 * SQRT_2_OVER_PI * (v + GELU_TANH_C * v * v * v));   // (1 + tanh u)/2
                     double du = SQRT_2_OVER_PI * (1 + 3 * GELU_TANH_C * v * v);
-                    dx[i] = (float) (dy[i] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * du));
+                    dx[i] = (float) (dy[i] * (s + 2 * v * s * (1 - s) * du));   // 1 - tanh^2 u = 4s(1 - s)
                 }
             }
             case SWISH -> {

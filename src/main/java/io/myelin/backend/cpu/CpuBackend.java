@@ -2,8 +2,11 @@ package io.myelin.backend.cpu;
 
 import io.myelin.backend.Activation;
 import io.myelin.backend.Backend;
+import io.myelin.backend.Capabilities;
 import io.myelin.backend.BinaryOp;
 import io.myelin.backend.Checks;
+import io.myelin.backend.ConvChecks;
+import io.myelin.backend.ConvGeometry;
 import io.myelin.backend.OptimizerUpdate;
 import io.myelin.backend.ReduceOp;
 import io.myelin.backend.Storage;
@@ -31,6 +34,8 @@ import java.util.Arrays;
  * }</pre>
  */
 public final class CpuBackend implements Backend {
+    private static final Capabilities CAPABILITIES = new Capabilities(false, false);
+
     /** Free buffers cached by the pool are capped at a quarter of the heap. */
     private static final long MAX_CACHED_BYTES = Runtime.getRuntime().maxMemory() / 4;
 
@@ -91,6 +96,12 @@ public final class CpuBackend implements Backend {
     @Override
     public String name() {
         return "cpu";
+    }
+
+    /** Every op has finished when it returns, so a read is a plain copy. */
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
     }
 
     @Override
@@ -489,6 +500,149 @@ public final class CpuBackend implements Backend {
     public void copy(Tensor src, Tensor dst) {
         Checks.copy(src, dst);
         System.arraycopy(data(src), 0, data(dst), 0, src.size());
+    }
+
+    // ---------------------------------------------------------------- convolution and pooling
+
+    @Override
+    public void conv2dForward(ConvGeometry g, Tensor x, Tensor w, Tensor bias, Tensor y) {
+        ConvChecks.conv2dForward(g, x, w, bias, y);
+        int n = x.rows();
+        int f = w.rows();
+        int k = g.patchSize();
+        int plane = g.outputPlane();
+        int chunk = ConvKernels.chunkImages(g, n);
+        float[] cols = ConvKernels.work(0, (long) k * chunk * plane);
+        float[] out = ConvKernels.work(1, (long) f * chunk * plane);
+        float[] xs = data(x);
+        float[] ws = data(w);
+        float[] bs = bias == null ? null : data(bias);
+        float[] ys = data(y);
+        for (int i0 = 0; i0 < n; i0 += chunk) {
+            int nb = Math.min(chunk, n - i0);
+            ConvKernels.im2col(g, xs, i0, nb, cols);
+            gemm.sgemm(false, false, f, nb * plane, k, 1f, ws, cols, 0f, out);
+            ConvKernels.scatterOutput(out, bs, f, plane, i0, nb, ys);
+        }
+    }
+
+    @Override
+    public void conv2dBackward(ConvGeometry g, Tensor x, Tensor w, Tensor dy, Tensor dx, Tensor dw, Tensor dbias,
+                               boolean accumulate) {
+        ConvChecks.conv2dBackward(g, x, w, dy, dx, dw, dbias);
+        int n = x.rows();
+        int f = w.rows();
+        int k = g.patchSize();
+        int plane = g.outputPlane();
+        int chunk = ConvKernels.chunkImages(g, n);
+        float[] cols = dw == null && dx == null ? null : ConvKernels.work(0, (long) k * chunk * plane);
+        float[] dyT = ConvKernels.work(1, (long) f * chunk * plane);
+        float[] xs = data(x);
+        float[] ws = data(w);
+        float[] dys = data(dy);
+        float[] dws = dw == null ? null : data(dw);
+        float[] dxs = dx == null ? null : data(dx);
+        double[] sums = dbias == null ? null : new double[f];
+        for (int i0 = 0; i0 < n; i0 += chunk) {
+            int nb = Math.min(chunk, n - i0);
+            int len = nb * plane;
+            ConvKernels.gatherGradient(dys, f, plane, i0, nb, dyT);
+            if (sums != null) {
+                ConvKernels.rowSums(dyT, f, len, sums);
+            }
+            if (dws != null) {
+                ConvKernels.im2col(g, xs, i0, nb, cols);
+                gemm.sgemm(false, true, f, k, len, 1f, dyT, cols, accumulate || i0 > 0 ? 1f : 0f, dws);
+            }
+            if (dxs != null) {
+                gemm.sgemm(true, false, k, len, f, 1f, ws, dyT, 0f, cols);
+                ConvKernels.col2im(g, cols, i0, nb, dxs);
+            }
+        }
+        if (sums != null) {
+            float[] db = data(dbias);
+            for (int o = 0; o < f; o++) {
+                db[o] = (float) (accumulate ? db[o] + sums[o] : sums[o]);
+            }
+        }
+    }
+
+    @Override
+    public void maxPool2dForward(ConvGeometry g, Tensor x, Tensor y, Tensor argmax) {
+        ConvChecks.pool2dForward("maxPool2dForward", g, x, y, argmax);
+        float[] xs = data(x);
+        float[] ys = data(y);
+        float[] as = argmax == null ? null : data(argmax);
+        int n = x.rows();
+        if (inline(x.size())) {
+            PoolKernels.maxForward(g, xs, ys, as, 0, n);
+        } else {
+            Parallel.forRanges(n, x.size(), (lo, hi) -> PoolKernels.maxForward(g, xs, ys, as, lo, hi));
+        }
+    }
+
+    @Override
+    public void maxPool2dBackward(ConvGeometry g, Tensor dy, Tensor argmax, Tensor dx) {
+        ConvChecks.pool2dBackward("maxPool2dBackward", g, dy, argmax, dx);
+        if (argmax == null) {
+            throw new IllegalArgumentException("maxPool2dBackward: argmax must not be null");
+        }
+        float[] as = data(argmax);
+        int plane = g.inputPlane();
+        for (int i = 0; i < argmax.size(); i++) {
+            float v = as[i];
+            if (!(v >= 0 && v < plane && v == (int) v)) {
+                throw new IllegalArgumentException("maxPool2dBackward: argmax " + v + " at " + i
+                        + " is not a position in a " + g.height() + "x" + g.width() + " plane");
+            }
+        }
+        float[] dys = data(dy);
+        float[] dxs = data(dx);
+        int n = dx.rows();
+        if (inline(dx.size())) {
+            PoolKernels.maxBackward(g, dys, as, dxs, 0, n);
+        } else {
+            Parallel.forRanges(n, dx.size(), (lo, hi) -> PoolKernels.maxBackward(g, dys, as, dxs, lo, hi));
+        }
+    }
+
+    @Override
+    public void avgPool2dForward(ConvGeometry g, Tensor x, Tensor y) {
+        ConvChecks.pool2dForward("avgPool2dForward", g, x, y, null);
+        float[] xs = data(x);
+        float[] ys = data(y);
+        int n = x.rows();
+        if (inline(x.size())) {
+            PoolKernels.avgForward(g, xs, ys, 0, n);
+        } else {
+            Parallel.forRanges(n, x.size(), (lo, hi) -> PoolKernels.avgForward(g, xs, ys, lo, hi));
+        }
+    }
+
+    @Override
+    public void avgPool2dBackward(ConvGeometry g, Tensor dy, Tensor dx) {
+        ConvChecks.pool2dBackward("avgPool2dBackward", g, dy, null, dx);
+        float[] dys = data(dy);
+        float[] dxs = data(dx);
+        int n = dx.rows();
+        if (inline(dx.size())) {
+            PoolKernels.avgBackward(g, dys, dxs, 0, n);
+        } else {
+            Parallel.forRanges(n, dx.size(), (lo, hi) -> PoolKernels.avgBackward(g, dys, dxs, lo, hi));
+        }
+    }
+
+    @Override
+    public void batchTranspose(Tensor x, int rows, int cols, Tensor out) {
+        ConvChecks.batchTranspose(x, rows, cols, out);
+        float[] xs = data(x);
+        float[] os = data(out);
+        int count = x.size() / (rows * cols);
+        if (inline(x.size())) {
+            PoolKernels.transpose(xs, rows, cols, os, 0, count);
+        } else {
+            Parallel.forRanges(count, x.size(), (lo, hi) -> PoolKernels.transpose(xs, rows, cols, os, lo, hi));
+        }
     }
 
     /** Drops the pool's cached buffers; live tensors stay readable, new allocations are refused. */

@@ -27,8 +27,7 @@ final class ElementwiseKernels {
             }
             case SIGN -> {
                 for (int i = lo; i < hi; i++) {
-                    float v = x[i];
-                    y[i] = v > 0 ? 1f : (v < 0 ? -1f : 0f);
+                    y[i] = Math.signum(x[i]);   // +-0 and NaN map to themselves, as on CUDA
                 }
             }
             case EXP -> {

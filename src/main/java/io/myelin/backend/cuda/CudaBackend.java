@@ -4,7 +4,10 @@ import io.myelin.backend.Activation;
 import io.myelin.backend.Backend;
 import io.myelin.backend.BackendUnavailableException;
 import io.myelin.backend.BinaryOp;
+import io.myelin.backend.Capabilities;
 import io.myelin.backend.Checks;
+import io.myelin.backend.ConvChecks;
+import io.myelin.backend.ConvGeometry;
 import io.myelin.backend.OptimizerUpdate;
 import io.myelin.backend.ReduceOp;
 import io.myelin.backend.Storage;
@@ -21,7 +24,8 @@ import jcuda.driver.JCudaDriver;
  * Myelin's kernels ({@link KernelLauncher}, sources in {@code kernels/*.cu}). Every op only queues work
  * on the stream; {@link #download} and {@link #synchronize} wait. Semantics are those of the
  * {@link Backend} javadoc, with the CPU backend as the reference. Where a kernel cannot throw without a
- * host sync (a sparse label or gather index out of range) it writes NaN instead.
+ * host sync (a sparse label or gather index out of range) it writes NaN instead. On the CUDA emulator
+ * (docs/cuda.md) the same code runs; {@link #description()} and {@link #capabilities()} then say "emulated".
  *
  * <pre>{@code
  * try (Backend cuda = Backends.create("cuda")) { Tensor x = Tensor.of(cuda, new float[] {1, 2}, 1, 2); }
@@ -33,10 +37,16 @@ public final class CudaBackend implements Backend {
     private final KernelLauncher kernels;
     private final Cublas blas;
     private final String description;
+    private final Capabilities capabilities;
+    private final PinnedStaging staging = new PinnedStaging();
     private volatile boolean closed;
 
-    /** Starts on device 0 with the cuBLAS plan from {@link CudaProbe}; use {@link CudaBackendProvider}. */
-    CudaBackend(CublasLoader.Plan cublasPlan) {
+    /**
+     * Starts on device 0 with the cuBLAS plan from {@link CudaProbe}; use {@link CudaBackendProvider}.
+     *
+     * @param emulated whether the driver is the CUDA emulator (said in the description and capabilities)
+     */
+    CudaBackend(CublasLoader.Plan cublasPlan, boolean emulated) {
         CudaContext c = CudaContext.open(0);
         CudaAllocator a = null;
         KernelLauncher k = null;
@@ -45,7 +55,8 @@ public final class CudaBackend implements Backend {
             a = new CudaAllocator(c::synchronize);
             k = new KernelLauncher(c.stream());
             b = Cublas.create(c.stream(), cublasPlan);
-            description = "CUDA " + c.describeDevice() + ", " + b.description() + ", JCuda " + JCudaVersion.get();
+            description = (emulated ? "CUDA emulated on the CPU (a test harness): " : "CUDA ") + c.describeDevice()
+                    + ", " + b.description() + ", JCuda " + JCudaVersion.get();
         } catch (RuntimeException | LinkageError e) {
             if (k != null) {
                 k.close();
@@ -56,6 +67,7 @@ public final class CudaBackend implements Backend {
             c.close();
             throw new BackendUnavailableException("backend 'cuda' failed to start: " + e, e);
         }
+        capabilities = new Capabilities(true, emulated);
         ctx = c;
         allocator = a;
         kernels = k;
@@ -70,6 +82,12 @@ public final class CudaBackend implements Backend {
     @Override
     public String description() {
         return description;
+    }
+
+    /** Reads wait for the stream: the training loop reads only at progress ticks (DESIGN.md principle 6). */
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
     }
 
     // ---------------------------------------------------------------- plumbing
@@ -124,13 +142,18 @@ public final class CudaBackend implements Backend {
                 (long) src.length * Float.BYTES, ctx.stream());
     }
 
+    /**
+     * Copies through a pinned staging buffer: the device writes it asynchronously, the stream is waited on
+     * with no JVM array pinned, then the floats are copied into {@code dst} on the host. (A copy straight
+     * into {@code dst} would hold JCuda's critical region on the Java array, stalling the garbage collector,
+     * while the stream drains.) One synchronization per chunk of {@link PinnedStaging#MAX_BYTES}.
+     */
     @Override
     public void download(Tensor src, float[] dst) {
         enter();
         Checks.download(src, dst);
-        JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(dst), dev("download", "src", src).pointer(),
-                (long) dst.length * Float.BYTES, ctx.stream());
-        JCudaDriver.cuStreamSynchronize(ctx.stream());
+        CudaStorage s = dev("download", "src", src);
+        staging.download(s.pointer(), dst, ctx.stream());
     }
 
     @Override
@@ -361,6 +384,153 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    // ---------------------------------------------------------------- convolution and pooling
+
+    /**
+     * Column-matrix budget of one conv chunk in floats (64 MiB): the whole batch in one chunk for the usual
+     * layer sizes, so a layer costs one im2col and one GEMM per direction.
+     */
+    private static final long CONV_CHUNK_FLOATS = 1L << 24;
+
+    private static int convChunk(ConvGeometry g, int n) {
+        long perImage = (long) g.patchSize() * g.outputPlane();
+        return (int) Math.max(1, Math.min(n, CONV_CHUNK_FLOATS / Math.max(1, perImage)));
+    }
+
+    private static KernelArgs geometry(KernelArgs a, ConvGeometry g) {
+        return a.i(g.channels()).i(g.height()).i(g.width()).i(g.kernelH()).i(g.kernelW()).i(g.strideH())
+                .i(g.strideW()).i(g.padTop()).i(g.padLeft()).i(g.outHeight()).i(g.outWidth());
+    }
+
+    @Override
+    public void conv2dForward(ConvGeometry g, Tensor x, Tensor w, Tensor bias, Tensor y) {
+        enter();
+        String name = "conv2dForward";
+        ConvChecks.conv2dForward(g, x, w, bias, y);
+        int n = x.rows();
+        int f = w.rows();
+        int k = g.patchSize();
+        int plane = g.outputPlane();
+        int chunk = convChunk(g, n);
+        CudaStorage xs = dev(name, "x", x);
+        CudaStorage ws = dev(name, "w", w);
+        CudaStorage bs = bias == null ? null : dev(name, "bias", bias);
+        CudaStorage ys = dev(name, "y", y);
+        CudaStorage cols = allocator.allocate((long) k * chunk * plane);
+        CudaStorage out = allocator.allocate((long) f * chunk * plane);
+        try {
+            for (int i0 = 0; i0 < n; i0 += chunk) {
+                int nb = Math.min(chunk, n - i0);
+                int len = nb * plane;
+                kernels.elementwise(KernelCatalog.im2col(), (long) k * len,
+                        geometry(new KernelArgs().ptr(xs).ptr(cols).i(i0).i(nb), g));
+                blas.sgemm(false, false, f, len, k, 1f, ws.pointer(), k, cols.pointer(), len, 0f, out.pointer());
+                kernels.elementwise(KernelCatalog.convScatter(), (long) f * len,
+                        new KernelArgs().ptr(out).ptrOrNull(bs).ptr(ys).i(f).i(plane).i(i0).i(nb));
+            }
+        } finally {
+            allocator.release(cols);
+            allocator.release(out);
+        }
+    }
+
+    @Override
+    public void conv2dBackward(ConvGeometry g, Tensor x, Tensor w, Tensor dy, Tensor dx, Tensor dw, Tensor dbias,
+                               boolean accumulate) {
+        enter();
+        String name = "conv2dBackward";
+        ConvChecks.conv2dBackward(g, x, w, dy, dx, dw, dbias);
+        int n = x.rows();
+        int f = w.rows();
+        int k = g.patchSize();
+        int plane = g.outputPlane();
+        CudaStorage dys = dev(name, "dy", dy);
+        if (dbias != null) {
+            kernels.blocks(KernelCatalog.convBiasGrad(), f, new KernelArgs().ptr(dys).ptr(dev(name, "dbias", dbias))
+                    .i(n).i(f).i(plane).flag(accumulate));
+        }
+        if (dx == null && dw == null) {
+            return;
+        }
+        int chunk = convChunk(g, n);
+        CudaStorage xs = dev(name, "x", x);
+        CudaStorage ws = dev(name, "w", w);
+        CudaStorage dws = dw == null ? null : dev(name, "dw", dw);
+        CudaStorage dxs = dx == null ? null : dev(name, "dx", dx);
+        CudaStorage cols = allocator.allocate((long) k * chunk * plane);
+        CudaStorage dyT = allocator.allocate((long) f * chunk * plane);
+        try {
+            for (int i0 = 0; i0 < n; i0 += chunk) {
+                int nb = Math.min(chunk, n - i0);
+                int len = nb * plane;
+                kernels.elementwise(KernelCatalog.convGather(), (long) f * len,
+                        new KernelArgs().ptr(dys).ptr(dyT).i(f).i(plane).i(i0).i(nb));
+                if (dws != null) {
+                    kernels.elementwise(KernelCatalog.im2col(), (long) k * len,
+                            geometry(new KernelArgs().ptr(xs).ptr(cols).i(i0).i(nb), g));
+                    blas.sgemm(false, true, f, k, len, 1f, dyT.pointer(), len, cols.pointer(), len,
+                            accumulate || i0 > 0 ? 1f : 0f, dws.pointer());
+                }
+                if (dxs != null) {
+                    blas.sgemm(true, false, k, len, f, 1f, ws.pointer(), k, dyT.pointer(), len, 0f, cols.pointer());
+                    kernels.elementwise(KernelCatalog.col2im(), (long) nb * g.inputSize(),
+                            geometry(new KernelArgs().ptr(cols).ptr(dxs).i(i0).i(nb), g));
+                }
+            }
+        } finally {
+            allocator.release(cols);
+            allocator.release(dyT);
+        }
+    }
+
+    @Override
+    public void maxPool2dForward(ConvGeometry g, Tensor x, Tensor y, Tensor argmax) {
+        enter();
+        String name = "maxPool2dForward";
+        ConvChecks.pool2dForward(name, g, x, y, argmax);
+        kernels.elementwise(KernelCatalog.maxPoolForward(), y.size(), geometry(new KernelArgs().ptr(dev(name, "x", x))
+                .ptr(dev(name, "y", y)).ptrOrNull(argmax == null ? null : dev(name, "argmax", argmax)).i(x.rows()), g));
+    }
+
+    @Override
+    public void maxPool2dBackward(ConvGeometry g, Tensor dy, Tensor argmax, Tensor dx) {
+        enter();
+        String name = "maxPool2dBackward";
+        ConvChecks.pool2dBackward(name, g, dy, argmax, dx);
+        if (argmax == null) {
+            throw new IllegalArgumentException("maxPool2dBackward: argmax must not be null");
+        }
+        kernels.elementwise(KernelCatalog.maxPoolBackward(), dx.size(), geometry(new KernelArgs()
+                .ptr(dev(name, "dy", dy)).ptr(dev(name, "argmax", argmax)).ptr(dev(name, "dx", dx)).i(dx.rows()), g));
+    }
+
+    @Override
+    public void avgPool2dForward(ConvGeometry g, Tensor x, Tensor y) {
+        enter();
+        String name = "avgPool2dForward";
+        ConvChecks.pool2dForward(name, g, x, y, null);
+        kernels.elementwise(KernelCatalog.avgPoolForward(), y.size(), geometry(new KernelArgs()
+                .ptr(dev(name, "x", x)).ptr(dev(name, "y", y)).i(x.rows()), g));
+    }
+
+    @Override
+    public void avgPool2dBackward(ConvGeometry g, Tensor dy, Tensor dx) {
+        enter();
+        String name = "avgPool2dBackward";
+        ConvChecks.pool2dBackward(name, g, dy, null, dx);
+        kernels.elementwise(KernelCatalog.avgPoolBackward(), dx.size(), geometry(new KernelArgs()
+                .ptr(dev(name, "dy", dy)).ptr(dev(name, "dx", dx)).i(dx.rows()), g));
+    }
+
+    @Override
+    public void batchTranspose(Tensor x, int rows, int cols, Tensor out) {
+        enter();
+        String name = "batchTranspose";
+        ConvChecks.batchTranspose(x, rows, cols, out);
+        kernels.elementwise(KernelCatalog.batchTranspose(), x.size(), new KernelArgs().ptr(dev(name, "x", x))
+                .ptr(dev(name, "out", out)).i(x.size() / (rows * cols)).i(rows).i(cols));
+    }
+
     /** Bytes the allocator keeps cached for reuse (not counted in {@link #liveBytes()}). */
     public long cachedBytes() {
         return allocator.cachedBytes();
@@ -377,6 +547,7 @@ public final class CudaBackend implements Backend {
             blas.close();
             kernels.close();
             allocator.close();
+            staging.close();
         } finally {
             closed = true;
             ctx.close();

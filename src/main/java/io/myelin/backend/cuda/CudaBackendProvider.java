@@ -7,6 +7,7 @@ import io.myelin.backend.BackendUnavailableException;
 
 /**
  * Registers the CUDA backend ({@code cuda}, priority 100, so {@code auto} prefers it when it can start).
+ * On the CUDA emulator (target/cuda-emu, docs/cuda.md) it is available by name only: {@code auto} skips it.
  *
  * <pre>{@code
  * Availability a = new CudaBackendProvider().availability(); // e.g. "no NVIDIA driver (libcuda.so.1 not found)"
@@ -34,6 +35,6 @@ public final class CudaBackendProvider implements BackendProvider {
         if (!probe.availability().available()) {
             throw new BackendUnavailableException("backend 'cuda' cannot start: " + probe.availability().reason());
         }
-        return new CudaBackend(probe.cublas());
+        return new CudaBackend(probe.cublas(), probe.emulated());
     }
 }

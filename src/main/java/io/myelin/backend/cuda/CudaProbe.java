@@ -17,8 +17,18 @@ import jcuda.driver.JCudaDriver;
 final class CudaProbe {
     private static volatile Result result;
 
-    /** The probe's answer plus the cuBLAS plan that {@link CudaBackend} then follows. */
-    record Result(Availability availability, CublasLoader.Plan cublas) {
+    /** Private device attribute of the CUDA emulator (docs/cuda.md): 1 there, refused by a real driver. */
+    static final int EMULATOR_ATTRIBUTE = 0x4D590000;
+
+    /** Why {@code auto} never picks an emulated device. */
+    static final String EMULATED_AUTO_SKIP = "emulated driver, a test harness; choose it by name: --backend cuda";
+
+    /**
+     * The probe's answer plus the cuBLAS plan that {@link CudaBackend} then follows.
+     *
+     * @param emulated whether the driver is the CUDA emulator (target/cuda-emu), not an NVIDIA driver
+     */
+    record Result(Availability availability, CublasLoader.Plan cublas, boolean emulated) {
     }
 
     private CudaProbe() {
@@ -34,7 +44,7 @@ final class CudaProbe {
             try {
                 r = probe();
             } catch (Throwable t) {  // a probe must never take the caller down; say what broke instead
-                r = new Result(Availability.no("CUDA probe failed: " + describe(t)), null);
+                r = new Result(Availability.no("CUDA probe failed: " + describe(t)), null, false);
             }
             result = r;
         }
@@ -69,19 +79,53 @@ final class CudaProbe {
                         + " missing: it was built without nvcc)");
             }
         }
+        int[] driver = new int[1];
+        JCudaDriver.cuDriverGetVersion(driver);
+        String tooOld = DriverRequirement.check(kernelsNvcc(), driver[0]);
+        if (tooOld != null) {
+            return no(tooOld);
+        }
         CublasLoader.Plan plan = CublasLoader.plan();
         if (!plan.usable()) {
             return no(plan.detail());
         }
-        int[] driver = new int[1];
-        JCudaDriver.cuDriverGetVersion(driver);
         CUdevice device = new CUdevice();
         JCudaDriver.cuDeviceGet(device, 0);
         byte[] name = new byte[256];
         JCudaDriver.cuDeviceGetName(name, name.length, device);
         String deviceName = new String(name, java.nio.charset.StandardCharsets.UTF_8).trim().replace("\0", "");
-        return new Result(Availability.yes(count[0] + " device(s), device 0 " + deviceName + ", driver API "
-                + driver[0] / 1000 + "." + driver[0] % 1000 / 10 + ", " + plan.detail()), plan);
+        boolean emulated = isEmulator(device, deviceName);
+        String detail = count[0] + " device(s), device 0 " + deviceName + ", driver API "
+                + driver[0] / 1000 + "." + driver[0] % 1000 / 10 + ", " + plan.detail();
+        if (emulated) {
+            return new Result(Availability.byNameOnly("emulated: " + detail, EMULATED_AUTO_SKIP), plan, true);
+        }
+        return new Result(Availability.yes(detail), plan, false);
+    }
+
+    /**
+     * Whether the driver is the CUDA emulator: it answers 1 for {@link #EMULATOR_ATTRIBUTE} (a real driver
+     * refuses the id with CUDA_ERROR_INVALID_VALUE), or names its device "... emulated ...".
+     */
+    static boolean isEmulator(CUdevice device, String deviceName) {
+        if (deviceName.toLowerCase(java.util.Locale.ROOT).contains("emulated")) {
+            return true;
+        }
+        int[] v = new int[1];
+        try {
+            return JCudaDriver.cuDeviceGetAttribute(v, EMULATOR_ATTRIBUTE, device) == 0 && v[0] == 1;
+        } catch (RuntimeException refused) {  // a real driver: CUDA_ERROR_INVALID_VALUE
+            return false;
+        }
+    }
+
+    /** The nvcc release recorded beside the fatbins, or null where the jar does not say. */
+    private static String kernelsNvcc() {
+        try (var in = CudaProbe.class.getResourceAsStream(DriverRequirement.RESOURCE)) {
+            return in == null ? null : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).strip();
+        } catch (java.io.IOException unreadable) {
+            return null;
+        }
     }
 
     /** Loads JCuda's driver bindings; null on success, else the reason. */
@@ -104,7 +148,7 @@ final class CudaProbe {
     }
 
     private static Result no(String reason) {
-        return new Result(Availability.no(reason), null);
+        return new Result(Availability.no(reason), null, false);
     }
 
     /** The messages of t and its causes, joined. */

@@ -27,10 +27,12 @@ final class KernelCatalog {
     static final String BATCHNORM = "batchnorm";
     static final String OPTIMIZER = "optimizer";
     static final String GATHER = "gather";
+    static final String CONV = "conv";
+    static final String POOL = "pool";
 
     /** The fatbin modules, one per {@code kernels/<module>.cu}. */
     static final List<String> MODULES = List.of(ELEMENTWISE, ACTIVATIONS, SOFTMAX, REDUCE, DROPOUT, BATCHNORM,
-            OPTIMIZER, GATHER);
+            OPTIMIZER, GATHER, CONV, POOL);
 
     private KernelCatalog() {
     }
@@ -103,6 +105,48 @@ final class KernelCatalog {
         return new Kernel(GATHER, "gather_rows_f32");
     }
 
+    // ---------------------------------------------------------------- convolution and pooling
+
+    static Kernel im2col() {
+        return new Kernel(CONV, "im2col_f32");
+    }
+
+    static Kernel col2im() {
+        return new Kernel(CONV, "col2im_f32");
+    }
+
+    static Kernel convScatter() {
+        return new Kernel(CONV, "conv_scatter_f32");
+    }
+
+    static Kernel convGather() {
+        return new Kernel(CONV, "conv_gather_f32");
+    }
+
+    static Kernel convBiasGrad() {
+        return new Kernel(CONV, "conv_bias_grad_f32");
+    }
+
+    static Kernel maxPoolForward() {
+        return new Kernel(POOL, "maxpool_fwd_f32");
+    }
+
+    static Kernel maxPoolBackward() {
+        return new Kernel(POOL, "maxpool_bwd_f32");
+    }
+
+    static Kernel avgPoolForward() {
+        return new Kernel(POOL, "avgpool_fwd_f32");
+    }
+
+    static Kernel avgPoolBackward() {
+        return new Kernel(POOL, "avgpool_bwd_f32");
+    }
+
+    static Kernel batchTranspose() {
+        return new Kernel(POOL, "batch_transpose_f32");
+    }
+
     /** Every kernel above, for eager lookup at start-up and for the name test. */
     static List<Kernel> all() {
         List<Kernel> all = new ArrayList<>();
@@ -135,6 +179,8 @@ final class KernelCatalog {
             all.add(optimizer(kind));
         }
         all.add(gatherRows());
+        all.addAll(List.of(im2col(), col2im(), convScatter(), convGather(), convBiasGrad(), maxPoolForward(),
+                maxPoolBackward(), avgPoolForward(), avgPoolBackward(), batchTranspose()));
         return all;
     }
 

@@ -87,6 +87,11 @@ final class KernelLauncher implements AutoCloseable {
         launch(k, (cols + COL_TILE - 1) / COL_TILE, 1, COL_TILE, COL_LANES, args);
     }
 
+    /** {@code blocks} blocks of 256 threads, one per output (per-filter reductions). */
+    void blocks(Kernel k, int blocks, KernelArgs args) {
+        launch(k, blocks, 1, BLOCK, 1, args);
+    }
+
     private void launch(Kernel k, int gridX, int gridY, int blockX, int blockY, KernelArgs args) {
         CUfunction f = functions.get(k);
         if (f == null) {

@@ -57,4 +57,34 @@ class CudaBackendProviderTest {
                 () -> new CudaBackendProvider().create());
         assertTrue(direct.getMessage().contains(a.reason()), direct.getMessage());
     }
+
+    /**
+     * On the CUDA emulator (the cuda-emulated execution sets MYELIN_CUDA_EMU=1): cuda starts by name and says
+     * "emulated" everywhere, and auto never picks it, naming why. Elsewhere: a real device is not emulated.
+     */
+    @Test
+    void anEmulatedDeviceIsChosenOnlyByNameAndSaysSo() {
+        Availability a = new CudaBackendProvider().availability();
+        boolean emulatorRun = "1".equals(System.getenv("MYELIN_CUDA_EMU"));
+        if (!a.available()) {
+            assertFalse(emulatorRun, "the cuda-emulated execution must find the emulator: " + a.reason());
+            return;
+        }
+        try (Backend cuda = Backends.create("cuda")) {
+            assertEquals(emulatorRun, cuda.capabilities().emulated(), cuda.description());
+            assertTrue(cuda.capabilities().readWaitsForDevice(), "reads wait for the device");
+            if (!emulatorRun) {
+                assertTrue(a.automatic(), "a real device is auto's first choice");
+                return;
+            }
+            assertTrue(cuda.description().contains("emulated"), cuda.description());
+            assertTrue(a.reason().startsWith("emulated: "), a.reason());
+            assertEquals("cuda (emulated)", cuda.capabilities().label(cuda.name()));
+        }
+        assertFalse(a.automatic(), "auto must not pick the emulator");
+        assertEquals("emulated driver, a test harness; choose it by name: --backend cuda", a.autoSkipReason());
+        try (Backend auto = Backends.create("auto")) {
+            assertEquals("cpu", auto.name(), "auto skips the emulated cuda for the cpu");
+        }
+    }
 }

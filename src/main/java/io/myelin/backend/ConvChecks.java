@@ -1,0 +1,94 @@
+package io.myelin.backend;
+
+import io.myelin.tensor.Tensor;
+
+import static io.myelin.backend.TensorChecks.distinct;
+import static io.myelin.backend.TensorChecks.fail;
+import static io.myelin.backend.TensorChecks.shape;
+
+/**
+ * The argument checks of the convolution, pooling and layout ops of {@link Backend}, in the message format
+ * of {@link Checks}: {@code "conv2dForward: w (8, 27) must be (8, 18)"}. Every backend calls the one for its
+ * op first. Batches are {@code (n, C*H*W)}; a convolution's weight is {@code (filters, C*kh*kw)}.
+ */
+public final class ConvChecks {
+    private ConvChecks() {
+    }
+
+    /** x (n, C*H*W), w (f, C*kh*kw), bias null or (1, f), y (n, f*OH*OW); y distinct from the inputs. */
+    public static void conv2dForward(ConvGeometry g, Tensor x, Tensor w, Tensor bias, Tensor y) {
+        String op = "conv2dForward";
+        input(op, "x", g, x);
+        shape(op, null, "w", w, w.rows(), g.patchSize());
+        int f = w.rows();
+        if (bias != null) {
+            shape(op, null, "bias", bias, 1, f);
+        }
+        shape(op, null, "y", y, x.rows(), f * g.outputPlane());
+        distinct(op, null, "x, w, bias, y", x, w, bias, y);
+    }
+
+    /**
+     * x (n, C*H*W), w (f, C*kh*kw), dy (n, f*OH*OW); dx null or x's shape, dw null or w's shape, dbias null or
+     * (1, f); outputs distinct from each other and the inputs.
+     */
+    public static void conv2dBackward(ConvGeometry g, Tensor x, Tensor w, Tensor dy, Tensor dx, Tensor dw,
+                                      Tensor dbias) {
+        String op = "conv2dBackward";
+        input(op, "x", g, x);
+        shape(op, null, "w", w, w.rows(), g.patchSize());
+        int f = w.rows();
+        shape(op, null, "dy", dy, x.rows(), f * g.outputPlane());
+        if (dx != null) {
+            shape(op, null, "dx", dx, x.rows(), x.cols());
+        }
+        if (dw != null) {
+            shape(op, null, "dw", dw, w.rows(), w.cols());
+        }
+        if (dbias != null) {
+            shape(op, null, "dbias", dbias, 1, f);
+        }
+        distinct(op, null, "x, w, dy, dx, dw, dbias", x, w, dy, dx, dw, dbias, null, null);
+    }
+
+    /** x (n, C*H*W), y (n, C*OH*OW), argmax null or y's shape; all distinct. */
+    public static void pool2dForward(String op, ConvGeometry g, Tensor x, Tensor y, Tensor argmax) {
+        input(op, "x", g, x);
+        shape(op, null, "y", y, x.rows(), g.channels() * g.outputPlane());
+        if (argmax != null) {
+            shape(op, null, "argmax", argmax, x.rows(), y.cols());
+        }
+        distinct(op, null, "x, y, argmax", x, y, argmax);
+    }
+
+    /** dy (n, C*OH*OW), argmax null or dy's shape, dx (n, C*H*W); all distinct. */
+    public static void pool2dBackward(String op, ConvGeometry g, Tensor dy, Tensor argmax, Tensor dx) {
+        input(op, "dx", g, dx);
+        shape(op, null, "dy", dy, dx.rows(), g.channels() * g.outputPlane());
+        if (argmax != null) {
+            shape(op, null, "argmax", argmax, dy.rows(), dy.cols());
+        }
+        distinct(op, null, "dy, argmax, dx", dy, argmax, dx);
+    }
+
+    /** x holds whole (rows, cols) matrices, out has x's size and is distinct from x. */
+    public static void batchTranspose(Tensor x, int rows, int cols, Tensor out) {
+        String op = "batchTranspose";
+        long plane = (long) rows * cols;
+        if (rows <= 0 || cols <= 0 || x.size() % plane != 0) {
+            throw fail(op, null, "x " + x.describe() + " must hold whole (" + rows + ", " + cols + ") matrices");
+        }
+        if (out.size() != x.size()) {
+            throw fail(op, null, "x " + x.describe() + " and out " + out.describe()
+                    + " must have the same number of elements");
+        }
+        distinct(op, null, "x, out", x, out, null);
+    }
+
+    private static void input(String op, String name, ConvGeometry g, Tensor t) {
+        if (t.cols() != g.inputSize()) {
+            throw fail(op, null, name + " " + t.describe() + " must have " + g.inputSize() + " columns (C*H*W of "
+                    + g.describe() + ")");
+        }
+    }
+}

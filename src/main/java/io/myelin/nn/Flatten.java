@@ -1,0 +1,56 @@
+package io.myelin.nn;
+
+import io.myelin.backend.Backend;
+import io.myelin.config.ConfigObject;
+import io.myelin.tensor.Tensor;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code (C, H, W) -> (C*H*W,)} in channels-first order (as PyTorch's {@code flatten} of an NCHW tensor). A
+ * batch is already stored one sample per row, so the data is passed through unchanged: only the shape the
+ * next layer sees changes (a dense layer needs a flat input). No parameters.
+ */
+public final class Flatten extends AbstractLayer {
+
+    /** The layer a spec entry describes (it takes no keys of its own). */
+    public static Flatten fromConfig(ConfigObject c) {
+        return new Flatten();
+    }
+
+    @Override
+    public String type() {
+        return "flatten";
+    }
+
+    @Override
+    public int build(Backend backend, int inputFeatures, long seed, int layerIndex) {
+        outputFeatures = inputFeatures;
+        return inputFeatures;
+    }
+
+    @Override
+    public int[] build(Backend backend, int[] inputShape, long seed, int layerIndex) {
+        outputFeatures = Shapes.product(inputShape);
+        outputShape = new int[] {outputFeatures};
+        return outputShape.clone();
+    }
+
+    @Override
+    public Tensor forward(Tensor x, ForwardContext ctx) {
+        requireBuilt();
+        requireFeatures(x, outputFeatures, name());
+        return x;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of();
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        return Map.of();
+    }
+}
