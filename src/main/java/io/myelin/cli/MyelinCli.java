@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 
 /**
  * Entry point of {@code scripts/myelin}. User mistakes (bad files, specs, options, unparsable arguments)
- * print one line {@code error: ...} and exit 2; a diverged run exits 3 after saving the last good weights.
+ * print one line {@code error: ...} and exit 2; a diverged run exits 3 after saving the last good weights; a
+ * file that cannot be written (a full disk) exits 4, the run directory keeping its last complete checkpoint.
  */
 @Command(name = "myelin", mixinStandardHelpOptions = true, version = "myelin 0.1.0",
         description = "Train and run neural networks on the JVM (CPU or CUDA).",
@@ -34,6 +35,10 @@ public final class MyelinCli implements Runnable {
             if (e instanceof TrainingDivergedException) {
                 cmd.getErr().println("error: " + e.getMessage());
                 return 3;
+            }
+            if (e instanceof io.myelin.io.OutputWriteException) {
+                cmd.getErr().println("error: " + e.getMessage());
+                return 4;
             }
             if (e instanceof UserError || e instanceof DataException || e instanceof IllegalArgumentException
                     || e instanceof BackendUnavailableException || e instanceof io.myelin.io.ModelFileException) {

@@ -1,12 +1,13 @@
 package io.myelin.cli;
 
 import io.myelin.io.AtomicFiles;
+import io.myelin.io.CheckpointCommit;
+import io.myelin.io.OutputWriteException;
 import io.myelin.train.Callback;
 import io.myelin.train.Sequential;
 import io.myelin.train.TrainingState;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,9 +28,11 @@ import java.util.function.Function;
  * state, history.csv). The first such write removes the metrics.json and curves.png of an earlier finish,
  * so those two are present exactly when the run finished.
  *
- * <p>The training thread only copies the state to the host; a background thread writes the files (fsync
- * included) while the next epoch trains. Every later write into the directory, the final one included,
- * first waits for that write (and rethrows its failure), so writes land in order. Ctrl-C (SIGINT) or
+ * <p>The training thread only copies the state to the host; a background thread commits the files ({@link
+ * CheckpointCommit}: atomic as a group, fsync included) while the next epoch trains. A failed write (a full
+ * disk) stops training at the next step ({@link #onBatchBegin}) with its {@link OutputWriteException}; the
+ * directory keeps its last complete checkpoint. Every later write into the directory, the final one
+ * included, first waits for that write (and rethrows its failure), so writes land in order. Ctrl-C (SIGINT) or
  * SIGTERM runs {@link #interrupted} as a shutdown hook: it waits for a write in progress, closes the
  * directory to later writes and says where to resume from; the JVM halts when the hook returns. An
  * interrupt therefore leaves the files of the last checkpointed epoch.
@@ -98,12 +101,23 @@ final class RunCheckpoints implements Callback, AutoCloseable {
             pauseNanos.add(System.nanoTime() - t0);
             pending = writer.submit(() -> {
                 long t1 = System.nanoTime();
-                AtomicFiles.writeAll(files);
+                CheckpointCommit.commit(files);
                 clearReports();
                 savedEpochs = epoch + 1;
                 writeNanos.add(System.nanoTime() - t1);
                 return null;
             });
+        }
+    }
+
+    /** Stops training at the first step after a background write failed: its exception ends the fit. */
+    @Override
+    public void onBatchBegin(TrainingState state, long step) {
+        Future<?> p = pending;
+        if (p.isDone()) {
+            synchronized (lock) {
+                awaitTurn();
+            }
         }
     }
 
@@ -150,7 +164,7 @@ final class RunCheckpoints implements Callback, AutoCloseable {
             throw new IllegalStateException("interrupted while waiting for the checkpoint in " + dir, e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
-                throw new UncheckedIOException("cannot write the checkpoint to " + dir + ": " + io.getMessage(), io);
+                throw new OutputWriteException(dir, io);
             }
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
@@ -159,10 +173,15 @@ final class RunCheckpoints implements Callback, AutoCloseable {
         }
     }
 
-    private void clearReports() throws IOException {
+    private void clearReports() {
         if (!reportsCleared) {
-            Files.deleteIfExists(dir.resolve("metrics.json"));
-            Files.deleteIfExists(dir.resolve("curves.png"));
+            for (String name : new String[] {"metrics.json", "curves.png"}) {
+                try {
+                    Files.deleteIfExists(dir.resolve(name));
+                } catch (IOException e) {
+                    throw new OutputWriteException(dir.resolve(name), e);
+                }
+            }
             reportsCleared = true;
         }
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.myelin.io.AtomicFiles;
+import io.myelin.io.CheckpointCommit;
+import io.myelin.io.OutputWriteException;
 import io.myelin.io.Checkpoints;
 import io.myelin.nn.Layer;
 import io.myelin.train.History;
@@ -11,7 +13,6 @@ import io.myelin.train.ModelSpec;
 import io.myelin.train.Sequential;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +26,9 @@ import java.util.Map;
  * Writes a training run's directory: {@code model.json}, {@code weights.safetensors}, {@code
  * optimizer.safetensors} and {@code training_state.json} (the resumable checkpoint, see {@link Checkpoints}),
  * {@code history.csv}, {@code metrics.json}, {@code curves.png}. {@link #checkpointFiles} are the first
- * five after an epoch ({@link RunCheckpoints}), {@link #write} all of them at the end. Files are written with
- * {@link AtomicFiles#writeAll}: each goes to a temporary file first and none replaces an old one unless all
- * were written, so a crash never leaves a partial file and a resumed run can write over its own directory.
+ * five after an epoch ({@link RunCheckpoints}), {@link #write} all of them at the end. Files are committed as a group
+ * by {@link CheckpointCommit} (temporaries, then the manifest {@code checkpoint.json} renamed last), so a crash
+ * at any instant leaves the last complete checkpoint and a resumed run can write over its own directory.
  */
 final class RunOutputs {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -43,8 +44,8 @@ final class RunOutputs {
      */
     static void write(Path dir, ModelSpec spec, Sequential net, TrainCommand.LoadedData data, Map<String, Object> training,
                       History history, Map<String, Object> metrics, boolean resumable) {
+        Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
         try {
-            Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
             byte[] model = JSON.writeValueAsBytes(modelJson(spec, net, data, training));
             files.put(dir.resolve("model.json"), out -> out.write(model));
             if (resumable) {
@@ -60,19 +61,24 @@ final class RunOutputs {
                 files.put(dir.resolve("history.csv"), out -> out.write(csv));
                 files.put(dir.resolve("curves.png"), out -> out.write(png));
             }
-            AtomicFiles.writeAll(files);
-            if (!resumable) {
-                Files.deleteIfExists(dir.resolve(Checkpoints.OPTIMIZER));
-                Files.deleteIfExists(dir.resolve(Checkpoints.STATE));
-            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write run outputs to " + dir + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot encode the run outputs: " + e.getMessage(), e);
+        }
+        CheckpointCommit.commit(files);
+        if (!resumable) {
+            for (String name : new String[] {Checkpoints.OPTIMIZER, Checkpoints.STATE}) {
+                try {
+                    Files.deleteIfExists(dir.resolve(name));
+                } catch (IOException e) {
+                    throw new OutputWriteException(dir.resolve(name), e);
+                }
+            }
         }
     }
 
     /**
      * The resumable part of the run directory after a completed epoch: {@code model.json}, the checkpoint of
-     * {@link Sequential#resumeState()} and {@code history.csv} so far, as contents for {@link AtomicFiles#writeAll}.
+     * {@link Sequential#resumeState()} and {@code history.csv} so far, as contents for {@link CheckpointCommit#commit}.
      * Everything is copied to the host here, so another thread can write the files while training goes on.
      */
     static Map<Path, AtomicFiles.Content> checkpointFiles(Path dir, ModelSpec spec, Sequential net,
@@ -95,7 +101,7 @@ final class RunOutputs {
         try {
             AtomicFiles.write(dir.resolve("metrics.json"), JSON.writeValueAsBytes(metrics));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + dir.resolve("metrics.json") + ": " + e.getMessage(), e);
+            throw new OutputWriteException(dir.resolve("metrics.json"), e);
         }
     }
 

@@ -47,6 +47,12 @@ record SavedModel(Sequential model, Normalizer normalizer, Map<String, Object> m
         if (!Files.isRegularFile(json) || !Files.isRegularFile(weights)) {
             throw new UserError(dir + " is not a model directory: it needs model.json and weights.safetensors");
         }
+        return readModelJsonFile(json);
+    }
+
+    /** The parsed model.json file {@code json}. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> readModelJsonFile(Path json) {
         try {
             return new ObjectMapper().readValue(json.toFile(), Map.class);
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.myelin.cli;
 import io.myelin.backend.Backend;
 import io.myelin.backend.Backends;
 import io.myelin.data.Dataset;
+import io.myelin.io.CheckpointCommit;
 import io.myelin.io.Checkpoints;
 import io.myelin.loss.Loss;
 import io.myelin.schedule.Schedules;
@@ -125,7 +126,7 @@ final class TrainCommand implements Callable<Integer> {
     /** Everything one run needs, fresh or resumed ({@code resumed} null for a fresh run). */
     private record Run(ModelSpec spec, long seed, LoadedData data, String dataSource, String labelColumn, int epochs,
                        int batchSize, boolean shuffle, double validationSplit, Long scheduleSteps, ResumeRun resumed,
-                       Path outDir) {
+                       Path outDir, boolean reportsOnly) {
     }
 
     @Override
@@ -148,6 +149,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError("--checkpoint-every must be a number of epochs (0: only at the end), got "
                     + checkpointEvery);
         }
+        if (out != null) {
+            OutputDirectory.checkWritable(out);
+        }
         Run run = resume != null ? resumedRun() : freshRun();
         System.err.println(run.data().profile().taskLine());
         return execute(run);
@@ -161,6 +165,9 @@ final class TrainCommand implements Callable<Integer> {
         Path outDir = out != null ? out
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         refuseExistingRun(outDir);
+        if (out == null) {
+            OutputDirectory.checkWritable(outDir);
+        }
         ModelSpec userSpec = model != null ? ModelSpec.read(model) : null;
         DataSettings d = DataSources.settings(data, csv, task);
         DataSettings settings = new DataSettings(d.data(), d.labelColumn(), d.header(), d.delimiter(), d.task(), testData,
@@ -168,7 +175,7 @@ final class TrainCommand implements Callable<Integer> {
         LoadedData loaded = DataSources.load(settings, seed, userSpec == null ? null : userSpec.normalization());
         ModelSpec spec = userSpec != null ? userSpec : DataSources.defaultSpec(loaded.train());
         return new Run(spec, seed, loaded, data, csv.labelColumn, epochs, batchSize, !noShuffle, validationSplit, null,
-                null, outDir);
+                null, outDir, false);
     }
 
     /** A fresh run does not write over a directory holding another run's files unless --force is given. */
@@ -176,7 +183,7 @@ final class TrainCommand implements Callable<Integer> {
         if (force) {
             return;
         }
-        for (String f : new String[] {"model.json", Checkpoints.WEIGHTS}) {
+        for (String f : new String[] {"model.json", Checkpoints.WEIGHTS, CheckpointCommit.MANIFEST}) {
             if (Files.exists(outDir.resolve(f))) {
                 throw new UserError("--out " + outDir + " already holds a run (" + f + "); choose another directory, "
                         + "add --force to replace it, or continue it with --resume " + outDir);
@@ -189,7 +196,12 @@ final class TrainCommand implements Callable<Integer> {
         ResumeRun r = ResumeRun.read(resume);
         ResumeState st = r.state();
         int total = given("--epochs") ? epochs : st.epochs();
-        if (total <= st.epochsCompleted()) {
+        Path outDir = out != null ? out : resume;
+        // A finished run whose final write failed lacks its reports: they are written without training more.
+        boolean reportsOnly = total == st.epochsCompleted() && (!given("--epochs") || total == st.epochs())
+                && outDir.toAbsolutePath().normalize().equals(resume.toAbsolutePath().normalize())
+                && (!Files.isRegularFile(outDir.resolve("metrics.json")) || !Files.isRegularFile(outDir.resolve("curves.png")));
+        if (total <= st.epochsCompleted() && !reportsOnly) {
             throw new UserError(given("--epochs")
                     ? "--epochs " + total + " must be larger than the " + st.epochsCompleted() + " epochs " + resume
                             + " has already done (--epochs counts the total)"
@@ -202,7 +214,7 @@ final class TrainCommand implements Callable<Integer> {
         DataSettings settings = DataSettings.fromMap(training).withData(source).withLabelColumn(label);
         LoadedData loaded = DataSources.loadSaved(settings, r.seed(), r.modelJson());
         return new Run(r.spec(), r.seed(), loaded, source, label, total, given("--batch-size") ? batchSize : st.batchSize(),
-                !noShuffle && st.shuffle(), st.validationSplit(), r.scheduleSteps(), r, out != null ? out : resume);
+                !noShuffle && st.shuffle(), st.validationSplit(), r.scheduleSteps(), r, outDir, reportsOnly);
     }
 
     private Integer execute(Run run) {
@@ -222,7 +234,7 @@ final class TrainCommand implements Callable<Integer> {
                     + " parameters; backend: " + be.capabilities().label(be.name()));
             FitConfig.Builder cfg = FitConfig.builder().epochs(run.epochs()).batchSize(run.batchSize())
                     .shuffle(run.shuffle()).validationSplit(run.validationSplit()).callback(new ProgressBar(System.err));
-            if (resumeFrom != null) {
+            if (resumeFrom != null && !run.reportsOnly()) {
                 cfg.resumeFrom(resumeFrom);
                 System.err.println("resuming " + run.resumed().dir() + " at epoch " + (resumeFrom.epochsCompleted() + 1)
                         + " of " + run.epochs() + " (global step " + resumeFrom.globalStep() + ")");
@@ -240,6 +252,12 @@ final class TrainCommand implements Callable<Integer> {
             training.putAll(run.data().settings().toMap());
             training.put("lr_schedule_steps", scheduleSteps);
             Path outDir = run.outDir();
+            // Everything was checked: now finish an interrupted commit and remove stale temporaries.
+            CheckpointCommit.recover(outDir);
+            if (run.reportsOnly()) {
+                writeReports(run, be, net, test, training, History.of(resumeFrom.history()));
+                return 0;
+            }
             boolean inPlace = run.resumed() != null
                     && outDir.toAbsolutePath().normalize().equals(run.resumed().dir().toAbsolutePath().normalize());
             try (RunCheckpoints checkpoints = new RunCheckpoints(outDir, checkpointEvery, run.epochs(),
@@ -269,6 +287,10 @@ final class TrainCommand implements Callable<Integer> {
         if (cost != null) {
             System.err.println(cost);
         }
+        printSummary(outDir, metrics);
+    }
+
+    private static void printSummary(Path outDir, Map<String, Object> metrics) {
         String summary = metrics.containsKey("test_accuracy")
                 ? String.format(Locale.ROOT, "test accuracy: %.4f  test loss: %.4f", (Double) metrics.get("test_accuracy"), (Double) metrics.get("test_loss"))
                 : metrics.containsKey("test_loss") ? String.format(Locale.ROOT, "test loss: %.4f", (Double) metrics.get("test_loss"))
@@ -277,6 +299,16 @@ final class TrainCommand implements Callable<Integer> {
         System.out.println(summary);
         System.out.println("wrote " + outDir + " (model.json, weights.safetensors, optimizer.safetensors, "
                 + "training_state.json, history.csv, metrics.json, curves.png)");
+    }
+
+    /** A finished run whose reports are missing: writes them and the checkpoint again, without training. */
+    private static void writeReports(Run run, Backend be, Sequential net, DataSet test, Map<String, Object> training,
+                                     History history) {
+        System.err.println(run.outDir() + ": all " + history.epochs() + " epochs were done but the reports were not "
+                + "written; writing metrics.json and curves.png without training");
+        Map<String, Object> metrics = metrics(be, net, run, history, test);
+        RunOutputs.write(run.outDir(), run.spec(), net, run.data(), training, history, metrics, true);
+        printSummary(run.outDir(), metrics);
     }
 
     /** metrics.json: backend, data, and (unless the run diverged) the history's last values and the test results. */

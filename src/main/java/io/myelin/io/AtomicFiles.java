@@ -58,7 +58,7 @@ public final class AtomicFiles {
      * Writes several files (e.g. model.json and weights.safetensors) so that none is replaced unless all
      * were written: every file goes to its temporary first, and only then is each renamed into place. The
      * renames are atomic one by one, not as a group; a crash between two renames can leave a new file beside
-     * an old one.
+     * an old one. Checkpoints, which must be atomic as a group, use {@link CheckpointCommit}.
      */
     public static void writeAll(Map<Path, Content> files) throws IOException {
         Map<Path, Path> temps = new LinkedHashMap<>();

@@ -15,13 +15,15 @@ import java.util.Map;
 /**
  * A resumable checkpoint directory: {@code weights.safetensors} (the model's tensors), {@code
  * optimizer.safetensors} ({@link OptimizerFiles}) and {@code training_state.json} ({@link ResumeState}),
- * written together with {@link AtomicFiles#writeAll} so that no file is replaced unless all were written.
- * A run directory of {@code myelin train} is such a checkpoint plus {@code model.json} and reports.
+ * committed together by {@link CheckpointCommit} with the manifest {@code checkpoint.json} (generation, each
+ * file's size and SHA-256) renamed into place last: a process killed at any instant leaves the last
+ * complete checkpoint resumable. A run directory of {@code myelin train} is such a checkpoint plus {@code
+ * model.json} and reports.
  *
- * <p>Both safetensors files carry the checkpoint's epoch in their metadata ({@code "epoch"}), and loading
- * refuses files of different epochs: the renames of a group are atomic one by one, so a process killed
- * (SIGKILL, power loss) between two of them leaves new files beside old ones, and such a mix would resume
- * silently from the wrong place.
+ * <p>Loading trusts the manifest: each file is read where it has the listed digest (its final name, or the
+ * temporary of a commit interrupted after its manifest was renamed). A directory without {@code
+ * checkpoint.json}, as earlier versions wrote, is read by its final names; both safetensors files carry the
+ * checkpoint's epoch in their metadata ({@code "epoch"}), and such a directory mixing two epochs is refused.
  *
  * <pre>{@code
  * Checkpoints.save(model, dir);                         // after fit
@@ -43,11 +45,7 @@ public final class Checkpoints {
 
     /** Writes the checkpoint of the model's last completed epoch ({@link Sequential#resumeState()}) to {@code dir}. */
     public static void save(Sequential model, Path dir) {
-        try {
-            AtomicFiles.writeAll(files(model, dir));
-        } catch (IOException e) {
-            throw new ModelFileException("cannot write checkpoint to " + dir + ": " + e, e);
-        }
+        CheckpointCommit.commit(files(model, dir));
     }
 
     /** The metadata of every weights file Myelin writes (PyTorch's safetensors convention plus the producer). */
@@ -58,7 +56,7 @@ public final class Checkpoints {
         return SafeTensors.content(new SafeTensorsFile(ModelFiles.exportTensors(model), WEIGHTS_METADATA));
     }
 
-    /** The checkpoint's three files by path, for writing together with other files of a run. */
+    /** The checkpoint's three files by path, for committing together with other files of a run. */
     public static Map<Path, AtomicFiles.Content> files(Sequential model, Path dir) {
         ResumeState state = model.resumeState();
         if (state == null) {
@@ -92,10 +90,11 @@ public final class Checkpoints {
         if (!Files.isDirectory(dir)) {
             throw new ModelFileException("checkpoint " + dir + " is not a directory");
         }
-        Path weights = require(dir, WEIGHTS, "");
-        Path optimizer = require(dir, OPTIMIZER, ": it was written by an older version of myelin or without "
+        CheckpointManifest manifest = CheckpointCommit.manifest(dir);
+        Path weights = require(dir, manifest, WEIGHTS, "");
+        Path optimizer = require(dir, manifest, OPTIMIZER, ": it was written by an older version of myelin or without "
                 + "optimizer state, so training cannot resume from it");
-        Path statePath = require(dir, STATE, ": it was written by an older version of myelin or without "
+        Path statePath = require(dir, manifest, STATE, ": it was written by an older version of myelin or without "
                 + "training state, so training cannot resume from it");
         ResumeState state = readState(statePath);
         if (state.seed() != model.seed()) {
@@ -126,23 +125,34 @@ public final class Checkpoints {
         }
     }
 
-    /** Reads {@code training_state.json}; format errors name the file. */
+    /** Reads {@code training_state.json} strictly ({@link ResumeState#fromMap(Map, String)}); errors name the file and key. */
     @SuppressWarnings("unchecked")
     public static ResumeState readState(Path file) {
+        Object value;
         try {
-            return ResumeState.fromMap(JSON.readValue(file.toFile(), Map.class));
+            value = JSON.readValue(file.toFile(), Object.class);
         } catch (JacksonException e) {
             throw new ModelFileException(file + " is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new ModelFileException("cannot read " + file + ": " + e, e);
+            throw new ModelFileException("cannot read " + file + ": " + OutputWriteException.reason(e), e);
+        }
+        if (!(value instanceof Map<?, ?> m)) {
+            throw new ModelFileException(file + ": must be a JSON object");
+        }
+        try {
+            return ResumeState.fromMap((Map<String, ?>) m, file.toString());
         } catch (IllegalArgumentException e) {
-            throw new ModelFileException(file + ": " + e.getMessage(), e);
+            throw new ModelFileException(e.getMessage(), e);
         }
     }
 
-    private static Path require(Path dir, String name, String why) {
-        Path p = dir.resolve(name);
-        if (!Files.isRegularFile(p)) {
+    /**
+     * Where {@code name} of the checkpoint is: where the manifest's digest says, else (no manifest) its final
+     * name.
+     */
+    private static Path require(Path dir, CheckpointManifest manifest, String name, String why) {
+        Path p = manifest != null ? CheckpointCommit.locate(dir, manifest, name) : dir.resolve(name);
+        if (p == null || !Files.isRegularFile(p)) {
             throw new ModelFileException(dir + " has no " + name + why);
         }
         return p;

@@ -67,7 +67,7 @@ public final class ModelFiles {
 
     /**
      * Checks every tensor of {@code f} against the model (names, shapes; with {@code requireAll} also that
-     * no model tensor is missing) and returns the action that copies them in, so that callers can check
+     * no model tensor is missing; every value finite) and returns the action that copies them in, so that callers can check
      * several files before changing anything. Batch-norm step counters ({@code num_batches_tracked}) are skipped.
      */
     static Runnable prepareWeights(Sequential model, SafeTensorsFile f, Path file, boolean requireAll) {
@@ -89,6 +89,7 @@ public final class ModelFiles {
                 throw new ModelFileException(file + ": tensor '" + t.name() + "' has shape " + Arrays.toString(t.shape())
                         + " but the model expects " + Arrays.toString(p.fileShape()));
             }
+            requireFinite(file, t);
             used.add(t);
         }
         if (requireAll) {
@@ -104,6 +105,27 @@ public final class ModelFiles {
                 p.value().set(toModelLayout(p, t.data()));
             }
         };
+    }
+
+    /** Refuses a tensor holding NaN or an infinity, naming the file, the tensor and the first such index. */
+    static void requireFinite(Path file, NamedTensor t) {
+        float[] v = t.data();
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw new ModelFileException(file + ": tensor '" + t.name() + "' holds " + v[i] + " at index "
+                        + index(i, t.shape()) + " (flat " + i + "); every value must be finite");
+            }
+        }
+    }
+
+    /** The flat index {@code i} as per-axis indices of {@code shape}: {@code [3, 17]}. */
+    private static String index(int i, int[] shape) {
+        int[] idx = new int[shape.length];
+        for (int d = shape.length - 1; d >= 0; d--) {
+            idx[d] = shape[d] == 0 ? 0 : i % shape[d];
+            i = shape[d] == 0 ? i : i / shape[d];
+        }
+        return Arrays.toString(idx);
     }
 
     /** File layout → the parameter's internal layout (Dense kernels are transposed). */

@@ -94,6 +94,10 @@ public final class OptimizerFiles {
             throw new ModelFileException(file + ": metadata 'lr' must be a positive number, got " + meta.get("lr"));
         }
         float momentum = parseFloat(meta, "momentum", file);
+        if (!(momentum >= 0 && Float.isFinite(momentum))) {
+            throw new ModelFileException(file + ": metadata 'momentum' must be a finite number >= 0, got "
+                    + meta.get("momentum"));
+        }
         List<String> slots = opt.stateNames();
         Map<String, Parameter> byName = new LinkedHashMap<>();
         for (Parameter p : model.parameters()) {
@@ -111,6 +115,7 @@ public final class OptimizerFiles {
                 throw new ModelFileException(file + ": tensor '" + t.name() + "' has shape " + Arrays.toString(t.shape())
                         + " but parameter " + p.name() + " has shape " + Arrays.toString(p.fileShape()));
             }
+            ModelFiles.requireFinite(file, t);
         }
         if (step > 0) {
             List<String> missing = new ArrayList<>();

@@ -85,8 +85,15 @@ final class FitLoop {
                         lastGood)) {
                     break;  // a callback stopped the run during the epoch: the unfinished epoch is not recorded
                 }
+                if (!state.stepLossWanted()) {
+                    addWeightsCheck(lossAcc);  // rides on the loss read below: no extra wait for the device
+                }
+                double epochLoss = (double) lossAcc.item() / n;
+                if (!Double.isFinite(epochLoss) && !state.stepLossWanted() && !weightsFinite()) {
+                    nonFiniteWeights(epoch, lastGood);
+                }
                 Map<String, Double> logs = new LinkedHashMap<>();
-                logs.put("loss", (double) lossAcc.item() / n);
+                logs.put("loss", epochLoss);
                 List<Metric> metrics = model.metrics();
                 for (int i = 0; i < metrics.size(); i++) {
                     Metric m = metrics.get(i);
@@ -308,8 +315,50 @@ final class FitLoop {
                 + ". Try a smaller learning rate, gradient clipping (clipnorm) or input normalization.");
     }
 
+    /**
+     * Whether every weight (and batch-norm statistic) is finite, checked on the backend before the epoch is
+     * recorded and checkpointed: 0·x is NaN exactly where x is NaN or infinite, and one sum per tensor plus a
+     * single read at the end replace a host copy of the weights (a finite loss does not imply finite weights).
+     */
+    /**
+     * Adds {@code 0·Σw} of every named tensor to {@code acc}: exactly nothing while every weight is finite, NaN
+     * as soon as one is not, so the epoch's loss read also checks the weights.
+     */
+    private void addWeightsCheck(Tensor acc) {
+        try (Scope scope = Scope.open()) {
+            for (Parameter p : model.namedTensors()) {
+                Tensor w = p.value();
+                Tensor zeros = Tensor.empty(be, w.rows(), w.cols());
+                be.unary(io.myelin.backend.UnaryOp.AFFINE, 0f, 0f, w, zeros);
+                Tensor cols = Tensor.empty(be, 1, w.cols());
+                be.reduce(io.myelin.backend.ReduceOp.SUM, 0, zeros, cols);
+                Tensor one = Tensor.empty(be, 1, 1);
+                be.reduce(io.myelin.backend.ReduceOp.SUM, 1, cols, one);
+                be.binary(BinaryOp.ADD, acc, one, acc);
+            }
+        }
+    }
+
+    /** Whether every named tensor is finite (one read; only on the path that already found a non-finite loss). */
+    private boolean weightsFinite() {
+        try (Scope scope = Scope.open()) {
+            Tensor acc = Tensor.zeros(be, 1, 1);
+            addWeightsCheck(acc);
+            return Double.isFinite(acc.item());
+        }
+    }
+
+    private void nonFiniteWeights(int epoch, Map<String, float[]> lastGood) {
+        String culprit = firstNonFinite();
+        model.restore(lastGood);
+        throw new TrainingDivergedException("training diverged: weights became non-finite during epoch " + (epoch + 1)
+                + (culprit == null ? "" : " (first in " + culprit + ")") + " although the loss stayed finite; weights "
+                + "restored to the start of epoch " + (epoch + 1) + ". Try a smaller learning rate, gradient clipping "
+                + "(clipnorm) or smaller initial weights.");
+    }
+
     private String firstNonFinite() {
-        for (Parameter p : model.parameters()) {
+        for (Parameter p : model.namedTensors()) {
             for (float v : p.value().toArray()) {
                 if (!Float.isFinite(v)) {
                     return p.name();

@@ -14,6 +14,13 @@ public final class History {
     private final Map<String, List<Double>> values = new LinkedHashMap<>();
     private String stopReason;
 
+    /** The history of a checkpoint's completed epochs ({@link ResumeState#history()}), e.g. to report a finished run. */
+    public static History of(Map<String, List<Double>> series) {
+        History h = new History();
+        h.recordAll(series);
+        return h;
+    }
+
     public void record(Map<String, Double> epochLogs) {
         epochLogs.forEach((k, v) -> values.computeIfAbsent(k, key -> new ArrayList<>()).add(v));
     }

@@ -1,5 +1,8 @@
 package io.myelin.train;
 
+import io.myelin.config.ConfigException;
+import io.myelin.config.ConfigObject;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -105,60 +108,115 @@ public record ResumeState(int epochsCompleted, long globalStep, long seed, int e
         return m;
     }
 
-    /** Parses {@link #toMap()}'s form; an {@link IllegalArgumentException} names the key that is wrong. */
-    @SuppressWarnings("unchecked")
+    /** Parses {@link #toMap()}'s form; see {@link #fromMap(Map, String)}. */
     public static ResumeState fromMap(Map<String, ?> m) {
-        if (!FORMAT.equals(m.get("format"))) {
-            throw new IllegalArgumentException("not a training state: \"format\" is " + m.get("format")
+        return fromMap(m, "training state");
+    }
+
+    /**
+     * Parses {@link #toMap()}'s form strictly (through {@link ConfigObject}): every key known, whole numbers in
+     * range ({@code epochs_completed} 4294967298 is refused, not read as 2), {@code batch_size} and {@code epochs}
+     * at least 1, {@code epochs_completed} at most {@code epochs}, {@code validation_split} in [0, 1), and every
+     * history list {@code epochs_completed} numbers long. A {@link ConfigException} names {@code where} and the key.
+     */
+    public static ResumeState fromMap(Map<String, ?> m, String where) {
+        ConfigObject c = ConfigObject.of(m, where);
+        String format = c.string("format", null);
+        if (!FORMAT.equals(format)) {
+            throw c.error("not a training state: \"format\" is " + (format == null ? "missing" : "\"" + format + "\"")
                     + ", expected \"" + FORMAT + "\"");
         }
-        long version = integer(m, "format_version");
+        int version = c.requiredInteger("format_version");
         if (version != FORMAT_VERSION) {
-            throw new IllegalArgumentException("format_version " + version + " is not supported (this myelin reads "
-                    + FORMAT_VERSION + ")");
+            throw c.error("format_version " + version + " is not supported (this myelin reads " + FORMAT_VERSION + ")");
         }
-        Map<String, ?> fit = object(m, "fit");
+        int completed = c.requiredInteger("epochs_completed");
+        long globalStep = requiredLong(c, "global_step");
+        long seed = requiredLong(c, "seed");
+        if (completed < 0 || globalStep < completed) {
+            throw c.error("\"epochs_completed\" must be >= 0 and \"global_step\" at least that (one step per epoch), "
+                    + "got " + completed + " and " + globalStep);
+        }
+        ConfigObject fit = c.object("fit");
+        if (fit == null) {
+            throw c.missing("fit", "");
+        }
+        int epochs = fit.requiredInteger("epochs");
+        int batchSize = fit.requiredInteger("batch_size");
+        if (!fit.has("shuffle")) {
+            throw fit.missing("shuffle", "");
+        }
+        boolean shuffle = fit.bool("shuffle", true);
+        double validationSplit = fit.number("validation_split", 0);
+        if (batchSize < 1) {
+            throw fit.error("\"batch_size\" must be at least 1, got " + batchSize);
+        }
+        if (epochs < 1 || completed > epochs) {
+            throw fit.error("\"epochs\" must be at least 1 and at least epochs_completed " + completed + ", got " + epochs);
+        }
+        if (!(validationSplit >= 0 && validationSplit < 1)) {
+            throw fit.error("\"validation_split\" must be in [0, 1), got " + validationSplit);
+        }
+        fit.finish();
+        ConfigObject cbs = c.object("callbacks");
+        if (cbs == null) {
+            throw c.missing("callbacks", "");
+        }
         Map<String, Map<String, Object>> callbacks = new LinkedHashMap<>();
-        object(m, "callbacks").forEach((k, v) -> {
-            if (!(v instanceof Map<?, ?> s)) {
-                throw new IllegalArgumentException("callbacks." + k + " must be an object");
+        for (String key : keys(c, "callbacks")) {
+            ConfigObject one = cbs.object(key);
+            if (one == null) {
+                throw cbs.error("\"" + key + "\" must be a JSON object");
             }
-            callbacks.put(k, (Map<String, Object>) s);
-        });
+            callbacks.put(key, castObject(((Map<?, ?>) c.raw("callbacks")).get(key)));
+        }
+        ConfigObject hist = c.object("history");
+        if (hist == null) {
+            throw c.missing("history", "");
+        }
         Map<String, List<Double>> history = new LinkedHashMap<>();
-        object(m, "history").forEach((k, v) -> {
-            if (!(v instanceof List<?> list)) {
-                throw new IllegalArgumentException("history." + k + " must be a list of numbers");
+        for (String key : keys(c, "history")) {
+            List<?> list = hist.list(key);
+            if (list == null) {
+                throw hist.error("\"" + key + "\" must be a list of numbers");
+            }
+            if (list.size() != completed) {
+                throw hist.error("\"" + key + "\" has " + list.size() + " values but epochs_completed is " + completed
+                        + " (one value per epoch)");
             }
             List<Double> values = new ArrayList<>();
-            for (Object o : list) {
-                if (!(o instanceof Number || o instanceof String)) {
-                    throw new IllegalArgumentException("history." + k + " holds " + o + ", not a number");
+            for (int i = 0; i < list.size(); i++) {
+                Object o = list.get(i);
+                try {
+                    values.add(o instanceof Number n ? n.doubleValue() : Double.parseDouble((String) o));
+                } catch (ClassCastException | NumberFormatException e) {
+                    throw hist.error("\"" + key + "\"[" + i + "] must be a number, got " + o);
                 }
-                values.add(o instanceof Number n ? n.doubleValue() : Double.parseDouble((String) o));
             }
-            history.put(k, values);
-        });
-        if (!(fit.get("shuffle") instanceof Boolean shuffle)) {
-            throw new IllegalArgumentException("fit.shuffle must be true or false");
+            history.put(key, values);
         }
-        return new ResumeState((int) integer(m, "epochs_completed"), integer(m, "global_step"), integer(m, "seed"),
-                (int) integer(fit, "epochs"), (int) integer(fit, "batch_size"), shuffle,
-                Callback.number((Map<String, Object>) fit, "validation_split", 0), callbacks, history);
+        cbs.finish();
+        hist.finish();
+        c.finish();
+        return new ResumeState(completed, globalStep, seed, epochs, batchSize, shuffle, validationSplit, callbacks, history);
     }
 
-    private static long integer(Map<String, ?> m, String key) {
-        if (!(m.get(key) instanceof Number n) || n.doubleValue() != n.longValue()) {
-            throw new IllegalArgumentException("\"" + key + "\" must be an integer, got " + m.get(key));
+    private static long requiredLong(ConfigObject c, String key) {
+        if (!c.has(key)) {
+            throw c.missing(key, "");
         }
-        return n.longValue();
+        return c.longInteger(key, 0);
+    }
+
+    /** The keys of the object {@code key} (already checked to be one). */
+    private static List<String> keys(ConfigObject c, String key) {
+        List<String> out = new ArrayList<>();
+        ((Map<?, ?>) c.raw(key)).keySet().forEach(k -> out.add(String.valueOf(k)));
+        return out;
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, ?> object(Map<String, ?> m, String key) {
-        if (!(m.get(key) instanceof Map<?, ?> o)) {
-            throw new IllegalArgumentException("\"" + key + "\" must be an object");
-        }
-        return (Map<String, ?>) o;
+    private static Map<String, Object> castObject(Object o) {
+        return (Map<String, Object>) o;
     }
 }

@@ -80,7 +80,7 @@ class CliCheckpointTest {
                 + "scripts/myelin train --resume " + killed), out);
         assertTrue(out.contains("interrupted: " + killed + " holds the checkpoint after epoch " + k
                 + " of 20; continue with: scripts/myelin train --resume " + killed), out);
-        assertEquals(List.of("history.csv", "model.json", "optimizer.safetensors", "training_state.json",
+        assertEquals(List.of("checkpoint.json", "history.csv", "model.json", "optimizer.safetensors", "training_state.json",
                 "weights.safetensors"), names(killed), "a complete checkpoint, no temporary files, no final reports");
         assertEquals(k + 1, Files.readAllLines(killed.resolve("history.csv")).size(), "history.csv so far");
 
@@ -160,6 +160,13 @@ class CliCheckpointTest {
         Files.copy(one.resolve("training_state.json"), mixed.resolve("training_state.json"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Map<String, byte[]> before = CliResumeTest.snapshot(mixed);
+        assertUserError(mixed.resolve("training_state.json") + " is not the file " + mixed.resolve("checkpoint.json")
+                + " lists (generation ", "train", "--resume", mixed.toString(), "--epochs", "3");
+        CliResumeTest.assertSameFiles(before, mixed);
+
+        // A directory of the format before checkpoint.json: the epoch stamps catch the mix.
+        Files.delete(mixed.resolve("checkpoint.json"));
+        before = CliResumeTest.snapshot(mixed);
         assertUserError(mixed + " mixes two checkpoints: weights.safetensors is from epoch 2 but training_state.json "
                 + "from epoch 1", "train", "--resume", mixed.toString(), "--epochs", "3");
         CliResumeTest.assertSameFiles(before, mixed);

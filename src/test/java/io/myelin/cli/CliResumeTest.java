@@ -157,12 +157,20 @@ class CliResumeTest {
         assertUserError("--validation-split cannot be combined with --resume",
                 "train", "--resume", r, "--validation-split", "0.2");
 
+        Path damaged = copy(run, tmp.resolve("damaged"));
+        Files.delete(damaged.resolve("optimizer.safetensors"));
+        assertUserError(damaged.resolve("optimizer.safetensors") + " is not the file " + damaged.resolve("checkpoint.json")
+                + " lists", "train", "--resume", damaged.toString(), "--epochs", "3", "--out", o);
+
+        // Directories as earlier versions wrote them (no checkpoint.json) or edited by hand (the manifest removed).
         Path old = copy(run, tmp.resolve("old"));
+        Files.delete(old.resolve("checkpoint.json"));
         Files.delete(old.resolve("optimizer.safetensors"));
         assertUserError("has no optimizer.safetensors: the run was written by an older version of myelin",
                 "train", "--resume", old.toString(), "--epochs", "3", "--out", o);
 
         Path renamed = copy(run, tmp.resolve("renamed"));
+        Files.delete(renamed.resolve("checkpoint.json"));
         SafeTensorsFile opt = SafeTensors.read(run.resolve("optimizer.safetensors"));
         Map<String, NamedTensor> t = new LinkedHashMap<>(opt.tensors());
         NamedTensor m = t.remove("dense_1.weight.m");
@@ -175,6 +183,7 @@ class CliResumeTest {
         assertSameFiles(renamedBefore, renamed);
 
         Path otherModel = copy(run, tmp.resolve("other-model"));
+        Files.delete(otherModel.resolve("checkpoint.json"));
         SafeTensorsFile w = SafeTensors.read(run.resolve("weights.safetensors"));
         Map<String, NamedTensor> wt = new LinkedHashMap<>(w.tensors());
         wt.put("dense_1.bias", new NamedTensor("dense_1.bias", new int[] {3}, new float[3]));

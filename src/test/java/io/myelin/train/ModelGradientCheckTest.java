@@ -140,7 +140,10 @@ class ModelGradientCheckTest {
                     p.value().set(w);
                     double numeric = (lp - lm) / (2 * h);
                     double err = Math.abs(numeric - analytic[i]);
-                    double tol = 5e-4 + 5e-3 * Math.abs(numeric);
+                    // float32 evaluation noise of the central difference: a few ulps of the loss over 2h (tiny at
+                    // the default step; it matters for the pooling cases, whose small step avoids crossing a max)
+                    double noise = 4 * Math.ulp((float) Math.max(Math.abs(lp), Math.abs(lm))) / (2 * h);
+                    double tol = 5e-4 + 5e-3 * Math.abs(numeric) + noise;
                     final int idx = i;
                     assertTrue(err <= tol, () -> c.name + " " + p.name() + "[" + idx + "]: autograd " + analytic[idx]
                             + " vs numeric " + numeric);
