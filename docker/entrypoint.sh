@@ -23,7 +23,7 @@ if ! java ${MYELIN_JAVA_OPTS:-} -jar "$home/myelin.jar" train --backend cuda --e
   echo "[myelin] test-gpu: the CUDA backend did not start; see $reports/cuda-smoke.log" >&2
   exit 4
 fi
-# Class path: test classes, the shaded jar (main classes, kernels, shim), then test-only libraries.
+# Class path: test classes, the shaded -cli jar (main classes, kernels, shim), then test-only libraries.
 cp="$home/test-classes:$home/myelin.jar"
 for j in "$home"/test-libs/*.jar; do cp="$cp:$j"; done
 # Exit status 1 on any failed test, 2 when no tests were found.

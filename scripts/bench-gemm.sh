@@ -6,10 +6,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 version=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
-jar="target/myelin-$version.jar"
+jar="target/myelin-$version-cli.jar"
 if [ ! -f "$jar" ] || [ -n "$(find src pom.xml -newer "$jar" -type f -print -quit)" ]; then
   echo "[bench-gemm] building $jar" >&2
-  mvn -B -q -DskipTests -Dmyelin.kernels.skip=true package
+  mvn -B -q -DskipTests -Dmyelin.kernels.skip=true -Dmaven.javadoc.skip=true -Dmaven.source.skip=true package
 fi
 # shellcheck disable=SC2086
 exec java ${JAVA_OPTS:-} -cp "$jar" io.myelin.bench.GemmBench "$@"

@@ -36,10 +36,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 version=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
-jar="target/myelin-$version.jar"
+jar="target/myelin-$version-cli.jar"
 if [ ! -f "$jar" ] || [ -n "$(find src/main pom.xml -newer "$jar" -type f -print -quit)" ]; then
   echo "[bench-peers] building $jar" >&2
-  mvn -B -q -DskipTests -Dmyelin.kernels.skip=true package >&2
+  mvn -B -q -DskipTests -Dmyelin.kernels.skip=true -Dmaven.javadoc.skip=true -Dmaven.source.skip=true package >&2
 fi
 
 # OpenBLAS gets every core on both sides; PyTorch's own intra-op pool gets one thread, because on 2 cores

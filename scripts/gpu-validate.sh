@@ -6,7 +6,7 @@
 #   OUT_DIR/run.sh                           # there: the CUDA suites, then the step benchmark vs PyTorch
 #
 # The folder holds: jre/ (a jlink runtime with only the modules the tests and the benchmark load, native
-# symbols stripped), myelin.jar (the shaded jar without what validation never loads: the JCuda runtime,
+# symbols stripped), myelin.jar (the shaded -cli jar without what validation never loads: the JCuda runtime,
 # NVRTC and PTX-compiler natives, and the plotting libraries), test-classes/ and test-lib/ (the tests and
 # their extra dependencies), lib/junit-platform-console-standalone, kernels/ and native/cublas-shim/ (read
 # by the kernel-name and shim tests), bench_torch.py (the PyTorch twin of `myelin bench`) and run.sh.
@@ -18,9 +18,10 @@ limit_mib=48
 console_version=1.14.1   # junit-platform-console-standalone matching junit-jupiter 5.14.x
 cd "$root"
 
-echo "[gpu-validate] building the shaded jar (kernels and cuBLAS shim included)"
-mvn -B -q --no-transfer-progress -Dstyle.color=never package -DskipTests
-jar=$(ls target/myelin-*.jar | grep -v -e original -e sources -e javadoc | head -1)
+echo "[gpu-validate] building the runnable -cli jar (kernels and cuBLAS shim included)"
+mvn -B -q --no-transfer-progress -Dstyle.color=never package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
+version=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
+jar="target/myelin-$version-cli.jar"   # the runnable shaded jar; target/myelin-$version.jar is the plain library
 for fatbin in kernels/*.cu; do
   module=$(basename "$fatbin" .cu)
   if ! unzip -l "$jar" "io/myelin/backend/cuda/$module.fatbin" >/dev/null 2>&1; then

@@ -2,8 +2,8 @@
 // reports test loss and accuracy. Args: SPEC SEED EPOCHS BATCH [global|zscore]. Prints per epoch:
 // epoch seconds train_loss train_acc test_loss test_acc lr, then a FINAL line.
 // The normalization comes from the last argument (the spec's "normalization" key is not read here).
-//   javac -cp target/myelin-0.1.0-SNAPSHOT.jar -d /tmp/h FashionHarness.java
-//   java -cp target/myelin-0.1.0-SNAPSHOT.jar:/tmp/h FashionHarness docs/examples/fashion-mlp.json 42 10 128 zscore
+//   javac -cp target/myelin-0.1.0-SNAPSHOT-cli.jar -d /tmp/h FashionHarness.java
+//   java -cp target/myelin-0.1.0-SNAPSHOT-cli.jar:/tmp/h FashionHarness docs/examples/fashion-mlp.json 42 10 128 zscore
 import io.myelin.backend.*;
 import io.myelin.data.*;
 import io.myelin.schedule.Schedules;

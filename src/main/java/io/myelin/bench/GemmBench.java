@@ -16,7 +16,7 @@ import java.util.List;
  * per provider and shape on stdout, {@code GFLOPS <provider> <m>x<k>x<n> <value>}; details go to stderr.
  *
  * <pre>{@code
- * java -cp target/myelin-0.1.0-SNAPSHOT.jar io.myelin.bench.GemmBench [provider ...]
+ * java -cp target/myelin-0.1.0-SNAPSHOT-cli.jar io.myelin.bench.GemmBench [provider ...]
  * }</pre>
  */
 public final class GemmBench {

@@ -8,7 +8,7 @@ import io.myelin.tensor.Tensor;
  * Parametric ReLU with one trainable slope per feature.
  * <pre>
  *   x, y: (n, c)   alpha: (1, c)
- *   y = x > 0 ? x : alpha_j * x;  dx = dy * (x > 0 ? 1 : alpha_j);  dalpha_j (+)= sum_i dy * x * (x <= 0)
+ *   y = x > 0 ? x : alpha_j * x;  dx = dy * (x > 0 ? 1 : alpha_j);  dalpha_j (+)= sum_i dy * x * (x &lt;= 0)
  * </pre>
  */
 public final class PReluOp {

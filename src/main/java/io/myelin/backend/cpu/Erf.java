@@ -8,7 +8,7 @@ package io.myelin.backend.cpu;
  * {@code erfc(z) = t * exp(-z^2 + f(t))} with {@code t = 2/(2+z)} in (0, 1], where f is smooth on [0, 1]
  * (its limit at t = 0 follows from the asymptotic series). f is expanded in a Chebyshev series whose
  * coefficients are computed once, when this class loads, from slow but exact-to-rounding definitions:
- * the positive-term series {@code erf(z) = 2/sqrt(pi) e^(-z^2) sum 2^n z^(2n+1)/(2n+1)!!} for z <= 2 and
+ * the positive-term series {@code erf(z) = 2/sqrt(pi) e^(-z^2) sum 2^n z^(2n+1)/(2n+1)!!} for z &lt;= 2 and
  * Laplace's continued fraction {@code erfc(z) = e^(-z^2)/sqrt(pi) / (z + (1/2)/(z + 1/(z + (3/2)/(z + ...))))}
  * beyond. Evaluation is then one Clenshaw sum and one exp; {@code ErfTest} checks the absolute error of
  * erf and erfc stays below 1e-13 (the float GELU needs below 1e-7). erfc is computed directly (never as

@@ -11,7 +11,7 @@ import java.util.Random;
  * the layers of docs/examples/fashion-cnn.json at batch 128. Not a test: run it by hand (docs/benchmarks.md):
  * <pre>
  *   mvn -B -q -o -DskipTests package && mvn -B -q -o test-compile
- *   java -cp target/myelin-0.1.0-SNAPSHOT.jar:target/test-classes io.myelin.backend.cpu.ConvStepProfile [reps]
+ *   java -cp target/myelin-0.1.0-SNAPSHOT-cli.jar:target/test-classes io.myelin.backend.cpu.ConvStepProfile [reps]
  * </pre>
  * Prints the median milliseconds per phase per step (forward + backward of both conv layers and both pools).
  */
