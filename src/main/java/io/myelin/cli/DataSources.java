@@ -62,7 +62,7 @@ final class DataSources {
         }
         if (d.equals("digits")) {
             Dataset all = Digits.load();
-            TrainTest tt = split(all, s.testFraction(), seed);
+            TrainTest tt = split(all, s.testFraction(), seed, "digits");
             return images(tt, "digits (built-in, UCI optical digits 8x8)");
         }
         if (d.equals("fashion-mnist") || Files.isDirectory(Path.of(d))) {
@@ -91,7 +91,7 @@ final class DataSources {
             tt = new TrainTest(all, test);
             name += " (test: " + testPath.getFileName() + ")";
         } else {
-            tt = split(all, s.testFraction(), seed);
+            tt = split(all, s.testFraction(), seed, d);
         }
         return new Raw(tt.train(), tt.test(), name, false, fitted, fitted.task(), fitted.inference(), fitted.classes());
     }
@@ -108,8 +108,11 @@ final class DataSources {
         return why == null ? "not a data file" : why;
     }
 
-    /** Holds out {@code fraction} of the rows (seeded); 0 keeps every row for training and has no test set. */
-    private static TrainTest split(Dataset all, double fraction, long seed) {
+    /**
+     * Holds out {@code fraction} of the rows (seeded); 0 keeps every row for training and has no test set. A
+     * split that would leave no test row (a file of one or two rows) is refused, naming the file.
+     */
+    private static TrainTest split(Dataset all, double fraction, long seed, String source) {
         if (!(fraction >= 0 && fraction < 1)) {
             throw new UserError("--test-split must be at least 0 and below 1, got " + fraction);
         }
@@ -117,7 +120,12 @@ final class DataSources {
             return new TrainTest(all, null);
         }
         TrainTest tt = Splits.trainTest(all, fraction, seed);
-        return tt.test().n() == 0 ? new TrainTest(tt.train(), null) : tt;
+        if (tt.test().n() == 0) {
+            throw new UserError(source + " has " + all.n() + " row" + (all.n() == 1 ? "" : "s") + ": a test split of "
+                    + fraction + " leaves no row to test on; give more rows, a separate --test-data FILE, or "
+                    + "--test-split 0 to train on every row");
+        }
+        return tt;
     }
 
     /**

@@ -163,6 +163,8 @@ class CliBadInputTest {
                         idxImages(10, 28, 28), "idx-gzip-corrupt/train-images-idx3-ubyte.gz"),
                 csv("column-at-float-limit", "a,b,label\n" + rows(40, i -> String.format(Locale.ROOT, "%s,%d,%d",
                         i % 2 == 0 ? "3e38" : "-3e38", i, i % 2)), "column 'a': values from"),
+                csv("csv-two-rows", "a,b,label\n1,2,0\n3,4,1\n", "has 2 rows: a test split of 0.2 leaves no row to test on"),
+                csv("csv-one-row", "a,b,label\n1,2,0\n", "has 1 row: a test split of 0.2 leaves no row to test on"),
                 csv("cell-10mb", "a,b,label\n" + rows(20, i -> i + "," + i + "," + i % 2)
                         + "\"" + "x".repeat(10_000_000) + "\",1,0\n", "(10,000,000 characters)"),
                 new Case("init-weights-trailing-header", dir -> List.of("train", "--init-weights",
