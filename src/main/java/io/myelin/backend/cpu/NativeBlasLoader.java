@@ -161,8 +161,7 @@ final class NativeBlasLoader {
         Set<Path> found = new LinkedHashSet<>();
         try (var lines = Files.lines(maps)) {
             lines.map(l -> l.substring(l.lastIndexOf(' ') + 1))
-                    .filter(p -> p.startsWith("/") && p.toLowerCase(Locale.ROOT).contains("blas")
-                            && !p.contains("netlibblasjni"))
+                    .filter(p -> isCpuBlas(p.toLowerCase(Locale.ROOT)))
                     .forEach(p -> found.add(Path.of(p)));
         } catch (IOException | RuntimeException e) {
             return requested;
@@ -172,5 +171,12 @@ final class NativeBlasLoader {
         }
         List<String> names = found.stream().map(p -> p.getFileName().toString()).toList();
         return String.join(", ", names) + " in " + found.iterator().next().getParent();
+    }
+
+    /** A mapped file that is a CPU BLAS: not netlib's JNI glue, nor cuBLAS (or JCublas, or its shim) of a CUDA backend. */
+    static boolean isCpuBlas(String path) {
+        String file = path.substring(path.lastIndexOf('/') + 1);
+        return path.startsWith("/") && file.contains("blas") && !file.contains("netlibblasjni")
+                && !file.contains("cublas");
     }
 }

@@ -32,4 +32,16 @@ class NativeBlasLoaderTest {
     void theReasonSaysWhatItCostsAndWhatToInstall() {
         assertEquals("GEMM runs in pure Java, 3-5x slower; install libopenblas0-pthread", NativeBlasLoader.CONSEQUENCE);
     }
+
+    @Test
+    void theDescriptionNamesCpuBlasLibrariesOnlyNotCublasLoadedBesideThem() {
+        org.junit.jupiter.api.Assertions.assertTrue(
+                NativeBlasLoader.isCpuBlas("/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so"));
+        org.junit.jupiter.api.Assertions.assertTrue(NativeBlasLoader.isCpuBlas("/usr/lib/x86_64-linux-gnu/libblas.so.3"));
+        for (String other : new String[] {"/tmp/jcuda/libJCublas2-12.6.0-linux-x86_64.so",
+                "/tmp/myelin-cublas12-shim-1.so", "/work/target/cuda-emu/libcublas.so.13",
+                "/tmp/libnetlibblasjni.so", "/opt/blas/libfoo.so", "[vdso]"}) {
+            org.junit.jupiter.api.Assertions.assertFalse(NativeBlasLoader.isCpuBlas(other.toLowerCase()), other);
+        }
+    }
 }
