@@ -71,6 +71,14 @@ public final class ConvChecks {
         distinct(op, null, "dy, argmax, dx", dy, argmax, dx);
     }
 
+    /** As {@link #pool2dBackward}, with the argmax indices max pooling routes the gradient through required. */
+    public static void maxPool2dBackward(ConvGeometry g, Tensor dy, Tensor argmax, Tensor dx) {
+        pool2dBackward("maxPool2dBackward", g, dy, argmax, dx);
+        if (argmax == null) {
+            throw new IllegalArgumentException("maxPool2dBackward: argmax must not be null");
+        }
+    }
+
     /** x holds whole (rows, cols) matrices, out has x's size and is distinct from x. */
     public static void batchTranspose(Tensor x, int rows, int cols, Tensor out) {
         String op = "batchTranspose";

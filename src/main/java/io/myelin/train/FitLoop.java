@@ -4,6 +4,8 @@ import io.myelin.autograd.GradMode;
 import io.myelin.autograd.Tape;
 import io.myelin.backend.Backend;
 import io.myelin.backend.BinaryOp;
+import io.myelin.backend.ReduceOp;
+import io.myelin.backend.UnaryOp;
 import io.myelin.nn.ForwardContext;
 import io.myelin.nn.Parameter;
 import io.myelin.random.SeededRandom;
@@ -190,7 +192,7 @@ final class FitLoop {
             callbacks.forEach(c -> c.onGradients(state, model.globalStep()));
             model.optimizer().step(model.parameters());
             Tensor scaled = Tensor.empty(be, 1, 1);
-            be.unary(io.myelin.backend.UnaryOp.AFFINE, rows, 0f, loss, scaled);
+            be.unary(UnaryOp.AFFINE, rows, 0f, loss, scaled);
             be.binary(BinaryOp.ADD, lossAcc, scaled, lossAcc);
             try (GradMode.Guard g = GradMode.noGrad()) {
                 metricAcc.accumulate(model, out, yb);
@@ -239,7 +241,7 @@ final class FitLoop {
                     ForwardContext ctx = new ForwardContext(false, false, model.seed(), 0, model.fusesSoftmax());
                     Tensor out = model.forward(xb, ctx);
                     Tensor loss = model.dataLoss(out, yb);
-                    be.unary(io.myelin.backend.UnaryOp.AFFINE, rows, 0f, loss, loss);
+                    be.unary(UnaryOp.AFFINE, rows, 0f, loss, loss);
                     be.binary(BinaryOp.ADD, lossAcc, loss, lossAcc);
                     metricAcc.accumulate(model, out, yb);
                 }
@@ -329,11 +331,11 @@ final class FitLoop {
             for (Parameter p : model.namedTensors()) {
                 Tensor w = p.value();
                 Tensor zeros = Tensor.empty(be, w.rows(), w.cols());
-                be.unary(io.myelin.backend.UnaryOp.AFFINE, 0f, 0f, w, zeros);
+                be.unary(UnaryOp.AFFINE, 0f, 0f, w, zeros);
                 Tensor cols = Tensor.empty(be, 1, w.cols());
-                be.reduce(io.myelin.backend.ReduceOp.SUM, 0, zeros, cols);
+                be.reduce(ReduceOp.SUM, 0, zeros, cols);
                 Tensor one = Tensor.empty(be, 1, 1);
-                be.reduce(io.myelin.backend.ReduceOp.SUM, 1, cols, one);
+                be.reduce(ReduceOp.SUM, 1, cols, one);
                 be.binary(BinaryOp.ADD, acc, one, acc);
             }
         }

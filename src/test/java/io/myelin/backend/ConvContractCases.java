@@ -205,6 +205,8 @@ final class ConvContractCases {
         ConvGeometry g = ConvGeometry.of(1, 4, 4, 2, 2, 2, 2, false);
         rejects("maxPool2dBackward with a wrong argmax", "maxPool2dBackward: argmax (2, 5) must be (2, 4)",
                 () -> b.maxPool2dBackward(g, Tensor.zeros(b, 2, 4), Tensor.zeros(b, 2, 5), Tensor.zeros(b, 2, 16)));
+        rejects("maxPool2dBackward without argmax", "maxPool2dBackward: argmax must not be null",
+                () -> b.maxPool2dBackward(g, Tensor.zeros(b, 2, 4), null, Tensor.zeros(b, 2, 16)));
     }
 
     private static double[] routedAbs(ConvGeometry g, int n, float[] dy, float[] arg) {

@@ -583,10 +583,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void maxPool2dBackward(ConvGeometry g, Tensor dy, Tensor argmax, Tensor dx) {
-        ConvChecks.pool2dBackward("maxPool2dBackward", g, dy, argmax, dx);
-        if (argmax == null) {
-            throw new IllegalArgumentException("maxPool2dBackward: argmax must not be null");
-        }
+        ConvChecks.maxPool2dBackward(g, dy, argmax, dx);
         float[] as = data(argmax);
         int plane = g.inputPlane();
         for (int i = 0; i < argmax.size(); i++) {

@@ -496,10 +496,7 @@ public final class CudaBackend implements Backend {
     public void maxPool2dBackward(ConvGeometry g, Tensor dy, Tensor argmax, Tensor dx) {
         enter();
         String name = "maxPool2dBackward";
-        ConvChecks.pool2dBackward(name, g, dy, argmax, dx);
-        if (argmax == null) {
-            throw new IllegalArgumentException("maxPool2dBackward: argmax must not be null");
-        }
+        ConvChecks.maxPool2dBackward(g, dy, argmax, dx);
         kernels.elementwise(KernelCatalog.maxPoolBackward(), dx.size(), geometry(new KernelArgs()
                 .ptr(dev(name, "dy", dy)).ptr(dev(name, "argmax", argmax)).ptr(dev(name, "dx", dx)).i(dx.rows()), g));
     }

@@ -1,5 +1,6 @@
 package io.myelin.backend.cuda;
 
+import io.myelin.backend.cuda.ChildProcess.Result;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,14 +10,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,26 +32,7 @@ class CublasShimTest {
 
     /** Runs a command; returns exit code and merged output, or null when the program does not exist. */
     private static Result run(List<String> command, Path dir) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        if (dir != null) {
-            pb.directory(dir.toFile());
-        }
-        pb.environment().remove("MYELIN_CUBLAS_TARGET");
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            return null;
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + command);
-        }
-        return new Result(p.exitValue(), out);
-    }
-
-    private record Result(int code, String output) {
+        return ChildProcess.run(command, dir, "MYELIN_CUBLAS_TARGET");
     }
 
     private static void assumeTool(String tool) throws IOException, InterruptedException {

@@ -1,17 +1,16 @@
 package io.myelin.backend.cuda;
 
+import io.myelin.backend.cuda.ChildProcess.Result;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -30,25 +29,8 @@ class CudaEmulatorSelfTest {
     private static final Path ROOT = Path.of(System.getProperty("basedir", "."));
     private static final Path EMU = ROOT.resolve("target").resolve("cuda-emu");
 
-    private record Result(int code, String output) {
-    }
-
     private static Result run(List<String> command) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().remove("MYELIN_CUDA_EMU_LOG");
-        pb.environment().remove("MYELIN_CUDA_EMU_SEGV");
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            return null;
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + command);
-        }
-        return new Result(p.exitValue(), out);
+        return ChildProcess.run(command, null, "MYELIN_CUDA_EMU_LOG", "MYELIN_CUDA_EMU_SEGV");
     }
 
     private static Path emulatorFile(String name) {
