@@ -6,7 +6,7 @@ import io.myelin.data.TrainTest;
 import io.myelin.loss.Losses;
 import io.myelin.nn.Dense;
 import io.myelin.nn.Dropout;
-import io.myelin.optim.Optimizer;
+import io.myelin.optim.Adam;
 import io.myelin.train.DataSet;
 import io.myelin.train.FitConfig;
 import io.myelin.train.History;
@@ -25,7 +25,8 @@ public final class QuickStart {
             model.add(new Dense(128, "relu"))
                  .add(new Dropout(0.2f))
                  .add(new Dense(10, "softmax"));
-            model.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.adam(1e-3f), List.of("accuracy"));
+            model.compile(Losses.create("sparse_categorical_crossentropy"), Adam.builder().learningRate(1e-3f).build(),
+                    List.of("accuracy"));
             History h = model.fit(train, FitConfig.builder().epochs(20).batchSize(32).validationSplit(0.1).build());
             Map<String, Double> metrics = model.evaluate(test);                // {loss=…, accuracy=…}
             System.out.printf("epochs %d, test accuracy %.4f%n", h.epochs(), metrics.get("accuracy"));

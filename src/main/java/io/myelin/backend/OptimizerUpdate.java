@@ -1,9 +1,9 @@
 package io.myelin.backend;
 
 /**
- * Hyperparameters of one fused optimizer update. The effective gradient is
- * {@code g' = gradScale*g + l1*sign(w) + 2*l2*w} (gradScale implements global-norm clipping; L2 follows
- * the Keras convention {@code l2*sum w^2}). Decoupled weight decay (AdamW) then subtracts
+ * Hyperparameters of one fused optimizer update: the flat value the backends' kernels read. The effective
+ * gradient is {@code g' = gradScale*g + l1*sign(w) + 2*l2*w} (gradScale implements global-norm clipping; L2
+ * follows the Keras convention {@code l2*sum w^2}). Decoupled weight decay (AdamW) then subtracts
  * {@code lr*weightDecay*w} from the weight, for every kind.
  *
  * <pre>
@@ -18,46 +18,111 @@ package io.myelin.backend;
  * </pre>
  * State tensors: MOMENTUM/NESTEROV use s1 = v; RMSPROP s1 = s; ADAM s1 = m, s2 = v; ADAMAX s1 = m, s2 = u.
  *
+ * <p>Built by name, never by position: the optimizer classes of {@code io.myelin.optim} fill a
+ * {@link #builder(OptimizerKind)} with the fields their kind reads; a field a kind does not read stays 0.
+ * <pre>{@code
+ * OptimizerUpdate u = OptimizerUpdate.builder(OptimizerKind.ADAM).lr(1e-3f).beta1(0.9f).beta2(0.999f)
+ *         .eps(1e-7f).step(1).build();
+ * }</pre>
+ *
  * @param step the 1-based step count t used for bias correction
  */
 public record OptimizerUpdate(OptimizerKind kind, float lr, float momentum, float beta1, float beta2,
                               float rho, float eps, float l1, float l2, float weightDecay, float gradScale,
                               boolean ewa, boolean biasCorrection, long step) {
 
-    /** Plain SGD with the given learning rate and everything else off. */
-    public static OptimizerUpdate sgd(float lr) {
-        return new OptimizerUpdate(OptimizerKind.SGD, lr, 0f, 0.9f, 0.999f, 0.9f, 1e-7f, 0f, 0f, 0f, 1f,
-                false, false, 1);
+    /** An update of {@code kind} with every hyperparameter 0, no flags, {@code gradScale} 1 and step 1. */
+    public static Builder builder(OptimizerKind kind) {
+        return new Builder(kind);
     }
 
-    public OptimizerUpdate withStep(long t) {
-        return new OptimizerUpdate(kind, lr, momentum, beta1, beta2, rho, eps, l1, l2, weightDecay, gradScale,
-                ewa, biasCorrection, t);
-    }
+    /** Names each field of an {@link OptimizerUpdate}; fields not set keep the defaults of {@link #builder}. */
+    public static final class Builder {
+        private final OptimizerKind kind;
+        private float lr;
+        private float momentum;
+        private float beta1;
+        private float beta2;
+        private float rho;
+        private float eps;
+        private float l1;
+        private float l2;
+        private float weightDecay;
+        private float gradScale = 1f;
+        private boolean ewa;
+        private boolean biasCorrection;
+        private long step = 1;
 
-    public OptimizerUpdate withLr(float newLr) {
-        return new OptimizerUpdate(kind, newLr, momentum, beta1, beta2, rho, eps, l1, l2, weightDecay, gradScale,
-                ewa, biasCorrection, step);
-    }
+        private Builder(OptimizerKind kind) {
+            this.kind = kind;
+        }
 
-    public OptimizerUpdate withBeta1(float b1) {
-        return new OptimizerUpdate(kind, lr, momentum, b1, beta2, rho, eps, l1, l2, weightDecay, gradScale,
-                ewa, biasCorrection, step);
-    }
+        public Builder lr(float value) {
+            lr = value;
+            return this;
+        }
 
-    public OptimizerUpdate withRegularization(float newL1, float newL2) {
-        return new OptimizerUpdate(kind, lr, momentum, beta1, beta2, rho, eps, newL1, newL2, weightDecay,
-                gradScale, ewa, biasCorrection, step);
-    }
+        public Builder momentum(float value) {
+            momentum = value;
+            return this;
+        }
 
-    public OptimizerUpdate withGradScale(float scale) {
-        return new OptimizerUpdate(kind, lr, momentum, beta1, beta2, rho, eps, l1, l2, weightDecay, scale,
-                ewa, biasCorrection, step);
-    }
+        public Builder beta1(float value) {
+            beta1 = value;
+            return this;
+        }
 
-    public OptimizerUpdate withMomentum(float mu) {
-        return new OptimizerUpdate(kind, lr, mu, beta1, beta2, rho, eps, l1, l2, weightDecay, gradScale,
-                ewa, biasCorrection, step);
+        public Builder beta2(float value) {
+            beta2 = value;
+            return this;
+        }
+
+        public Builder rho(float value) {
+            rho = value;
+            return this;
+        }
+
+        public Builder eps(float value) {
+            eps = value;
+            return this;
+        }
+
+        /** The L1 and L2 penalty factors of the parameter being updated. */
+        public Builder regularization(float l1Factor, float l2Factor) {
+            l1 = l1Factor;
+            l2 = l2Factor;
+            return this;
+        }
+
+        public Builder weightDecay(float value) {
+            weightDecay = value;
+            return this;
+        }
+
+        public Builder gradScale(float value) {
+            gradScale = value;
+            return this;
+        }
+
+        public Builder ewa(boolean value) {
+            ewa = value;
+            return this;
+        }
+
+        public Builder biasCorrection(boolean value) {
+            biasCorrection = value;
+            return this;
+        }
+
+        public Builder step(long value) {
+            step = value;
+            return this;
+        }
+
+        public OptimizerUpdate build() {
+            return new OptimizerUpdate(kind, lr, momentum, beta1, beta2, rho, eps, l1, l2, weightDecay, gradScale,
+                    ewa, biasCorrection, step);
+        }
     }
 
     /**

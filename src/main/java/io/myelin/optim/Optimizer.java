@@ -1,189 +1,136 @@
 package io.myelin.optim;
 
 import io.myelin.backend.Backend;
-import io.myelin.backend.BinaryOp;
 import io.myelin.backend.OptimizerKind;
 import io.myelin.backend.OptimizerUpdate;
-import io.myelin.backend.UnaryOp;
 import io.myelin.config.ConfigObject;
 import io.myelin.nn.Parameter;
-import io.myelin.ops.Reductions;
 import io.myelin.tensor.Scope;
 import io.myelin.tensor.Tensor;
 
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * An optimizer: hyperparameters, a step counter and per-parameter state on the backend; each step runs one
- * fused {@link Backend#optimizerUpdate} per parameter (L1/L2 and decoupled weight decay folded in).
- * Optional global-norm clipping scales every gradient by {@code min(1, clipNorm/||g||)}, computed on the
- * backend from existing ops (nothing is read back, so clipping adds no device sync).
+ * What every optimizer shares: the learning rate (the current one, which schedules and reduce-on-plateau
+ * change, and the base one they scale from), the step count, decoupled weight decay, global-norm clipping and
+ * the per-parameter state on the backend. Each step runs one fused {@link Backend#optimizerUpdate} per
+ * parameter, with the parameter's L1/L2 penalty folded in. One subclass per update rule, each with its
+ * fields named, its defaults from FEATURES.md and its paper cited: {@link Sgd}, {@link Momentum} (classic
+ * or Nesterov), {@link RmsProp}, {@link Adam} (AdamW with a weight decay) and {@link Adamax}. Each is made by
+ * its builder:
  *
  * <pre>{@code
- * Optimizer adam = Optimizer.adam(1e-3f);
+ * Optimizer adam = Adam.builder().learningRate(1e-3f).build();
+ * Optimizer nesterov = Momentum.builder().momentum(0.9f).nesterov(true).clipNorm(1f).build();
  * }</pre>
+ *
+ * <p>Global-norm clipping scales every gradient by {@code min(1, clipNorm/||g||)} before the update,
+ * computed on the backend from existing ops (nothing is read back, so clipping adds no device sync).
  */
-public final class Optimizer {
+public abstract sealed class Optimizer permits Sgd, Momentum, RmsProp, AdamFamily {
+    private static final Map<String, SpecType> SPEC_TYPES = specTypes();
+
     /** The optimizer types a spec may name. */
-    public static final List<String> TYPES = List.of("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw", "adamax");
+    public static final List<String> TYPES = List.copyOf(SPEC_TYPES.keySet());
 
-    private OptimizerUpdate config;
-    private final float baseLr;
-    private float clipNorm;
-    private long step;
+    private final OptimizerKind kind;
+    private final String specType;
+    private final List<String> stateNames;
+    private final float baseLearningRate;
+    private final float weightDecay;
+    private final float clipNorm;
+    private float learningRate;
+    private long steps;
+    private float momentum;
 
-    public Optimizer(OptimizerUpdate config) {
-        validate(config);
-        this.config = config;
-        this.baseLr = config.lr();
+    /**
+     * Checks the builder's values and keeps them, with what the subclass is: the fused update it runs, its
+     * spec's {@code "type"}, the names of its per-parameter state slots and the initial value of its
+     * {@link #momentum()} term.
+     */
+    Optimizer(Builder<?, ?> b, OptimizerKind kind, String specType, List<String> stateNames, float momentum) {
+        require(b.learningRate > 0 && Float.isFinite(b.learningRate), "lr must be a positive number, got "
+                + b.learningRate);
+        b.checkHyperparameters();
+        require(b.weightDecay >= 0, "weight_decay must be >= 0, got " + b.weightDecay);
+        require(b.clipNorm >= 0, "clipnorm must be >= 0, got " + b.clipNorm);
+        this.kind = kind;
+        this.specType = specType;
+        this.stateNames = stateNames;
+        this.baseLearningRate = b.learningRate;
+        this.learningRate = b.learningRate;
+        this.weightDecay = b.weightDecay;
+        this.clipNorm = b.clipNorm;
+        this.momentum = momentum;
     }
 
-    private static void validate(OptimizerUpdate u) {
-        check(u.lr() > 0 && Float.isFinite(u.lr()), "lr must be a positive number, got " + u.lr());
-        check(u.momentum() >= 0 && u.momentum() < 1, "momentum must be in [0, 1), got " + u.momentum());
-        check(u.beta1() >= 0 && u.beta1() < 1, "beta1 must be in [0, 1), got " + u.beta1());
-        check(u.beta2() >= 0 && u.beta2() < 1, "beta2 must be in [0, 1), got " + u.beta2());
-        check(u.rho() >= 0 && u.rho() < 1, "rho must be in [0, 1), got " + u.rho());
-        check(u.eps() >= 0 && Float.isFinite(u.eps()), "eps must be >= 0, got " + u.eps());
-        check(u.weightDecay() >= 0, "weight_decay must be >= 0, got " + u.weightDecay());
-    }
-
-    private static void check(boolean ok, String message) {
+    /** Refuses a hyperparameter with {@code "optimizer: " + message}. */
+    static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException("optimizer: " + message);
         }
     }
 
-    private static OptimizerUpdate base(OptimizerKind kind, float lr) {
-        return new OptimizerUpdate(kind, lr, 0.9f, 0.9f, 0.999f, 0.9f, 1e-7f, 0f, 0f, 0f, 1f, false, false, 0);
+    /** A fraction in [0, 1), such as a momentum or a decay rate. */
+    static void requireFraction(String key, float value) {
+        require(value >= 0 && value < 1, key + " must be in [0, 1), got " + value);
     }
 
-    public static Optimizer sgd(float lr) {
-        return new Optimizer(base(OptimizerKind.SGD, lr));
+    static void requireEps(float eps) {
+        require(eps >= 0 && Float.isFinite(eps), "eps must be >= 0, got " + eps);
     }
 
-    public static Optimizer momentum(float lr, float mu) {
-        return new Optimizer(base(OptimizerKind.MOMENTUM, lr).withMomentum(mu));
-    }
-
-    public static Optimizer nesterov(float lr, float mu) {
-        return new Optimizer(base(OptimizerKind.NESTEROV, lr).withMomentum(mu));
-    }
-
-    public static Optimizer rmsprop(float lr) {
-        return new Optimizer(base(OptimizerKind.RMSPROP, lr));
-    }
-
-    public static Optimizer adam(float lr) {
-        return new Optimizer(base(OptimizerKind.ADAM, lr));
-    }
-
-    public static Optimizer adamax(float lr) {
-        return new Optimizer(base(OptimizerKind.ADAMAX, lr));
-    }
+    // ---------------------------------------------------------------- the spec
 
     /**
-     * From a spec: {@code {"type": "adam", "lr": 0.001, "beta1": .9, "beta2": .999, "eps": 1e-7}}; types sgd
-     * (with momentum, nesterov, ewa, bias_correction), momentum and nesterov (momentum, ewa, bias_correction),
-     * rmsprop (rho, eps), adam, adamw and adamax (beta1, beta2, eps); every type takes lr, weight_decay and
-     * clipnorm. A key the type does not use is an error (see {@link #fromConfig}).
+     * A spec type: the learning rate and weight decay it defaults to, and the reader of the keys only it
+     * takes (read between {@code lr} and {@code weight_decay}, so a message lists the keys in that order).
      */
-    public static Optimizer fromSpec(Map<String, ?> spec) {
-        ConfigObject c = ConfigObject.of(spec, "optimizer");
-        Optimizer o = fromConfig(c);
-        c.finish();
-        return o;
+    private record SpecType(float learningRate, float weightDecay, Function<ConfigObject, Builder<?, ?>> ownKeys) {
+    }
+
+    private static Map<String, SpecType> specTypes() {
+        Map<String, SpecType> m = new LinkedHashMap<>();
+        m.put("sgd", new SpecType(Sgd.DEFAULT_LEARNING_RATE, 0f, c -> Momentum.readSpec(c, "sgd")));
+        m.put("momentum", new SpecType(Momentum.DEFAULT_LEARNING_RATE, 0f, c -> Momentum.readSpec(c, "momentum")));
+        m.put("nesterov", new SpecType(Momentum.DEFAULT_LEARNING_RATE, 0f, c -> Momentum.readSpec(c, "nesterov")));
+        m.put("rmsprop", new SpecType(RmsProp.DEFAULT_LEARNING_RATE, 0f, RmsProp::readSpec));
+        m.put("adam", new SpecType(Adam.DEFAULT_LEARNING_RATE, 0f, c -> AdamFamily.readSpec(c, Adam.builder())));
+        m.put("adamw", new SpecType(Adam.DEFAULT_LEARNING_RATE, Adam.ADAMW_WEIGHT_DECAY,
+                c -> AdamFamily.readSpec(c, Adam.builder())));
+        m.put("adamax", new SpecType(Adamax.DEFAULT_LEARNING_RATE, 0f, c -> AdamFamily.readSpec(c, Adamax.builder())));
+        return Collections.unmodifiableMap(m);
     }
 
     /**
-     * Reads the keys of {@link #fromSpec} from {@code c} (the caller calls {@link ConfigObject#finish()}, so
-     * that a key this type does not use, such as {@code momentum} for adam, is refused).
+     * From a spec object: {@code {"type": "adam", "lr": 0.001, "beta1": .9, "beta2": .999, "eps": 1e-7}}; types
+     * sgd (with momentum, nesterov, ewa, bias_correction), momentum and nesterov (momentum, ewa,
+     * bias_correction), rmsprop (rho, eps), adam, adamw and adamax (beta1, beta2, eps); every type takes lr,
+     * weight_decay and clipnorm. The caller calls {@link ConfigObject#finish()}, so that a key this type does
+     * not use, such as {@code momentum} for adam, is refused.
      */
     public static Optimizer fromConfig(ConfigObject c) {
         c.suggest("learning_rate", "lr");
-        String type = c.choice("type", "sgd", TYPES, "optimizer");
-        float lr = c.float32("lr", switch (type) {
-            case "rmsprop", "adam", "adamw" -> 0.001f;
-            case "adamax" -> 0.002f;
-            default -> 0.01f;
-        });
-        OptimizerKind kind;
-        float mu = 0f;
-        float beta1 = 0.9f;
-        float beta2 = 0.999f;
-        float rho = 0.9f;
-        float eps = 1e-7f;
-        boolean ewa = false;
-        boolean biasCorrection = false;
-        switch (type) {
-            case "sgd", "momentum", "nesterov" -> {
-                mu = c.float32("momentum", type.equals("sgd") ? 0f : 0.9f);
-                boolean nesterov = type.equals("nesterov") || type.equals("sgd") && c.bool("nesterov", false);
-                if (nesterov && mu == 0f) {
-                    mu = 0.9f;
-                }
-                kind = nesterov ? OptimizerKind.NESTEROV
-                        : type.equals("momentum") || mu > 0 ? OptimizerKind.MOMENTUM : OptimizerKind.SGD;
-                ewa = c.bool("ewa", false);
-                biasCorrection = c.bool("bias_correction", false);
-            }
-            case "rmsprop" -> {
-                kind = OptimizerKind.RMSPROP;
-                rho = c.float32("rho", rho);
-                eps = c.float32("eps", eps);
-            }
-            default -> {
-                kind = type.equals("adamax") ? OptimizerKind.ADAMAX : OptimizerKind.ADAM;
-                beta1 = c.float32("beta1", beta1);
-                beta2 = c.float32("beta2", beta2);
-                eps = c.float32("eps", eps);
-            }
-        }
-        float wd = c.float32("weight_decay", type.equals("adamw") ? 0.01f : 0f);
-        float clipNorm = c.float32("clipnorm", 0f);
-        Optimizer o = new Optimizer(new OptimizerUpdate(kind, lr, mu, beta1, beta2, rho, eps, 0f, 0f, wd, 1f, ewa,
-                biasCorrection, 0));
-        check(clipNorm >= 0, "clipnorm must be >= 0, got " + clipNorm);
-        o.clipNorm = clipNorm;
-        return o;
+        SpecType type = SPEC_TYPES.get(c.choice("type", "sgd", TYPES, "optimizer"));
+        float lr = c.float32("lr", type.learningRate());
+        Builder<?, ?> b = type.ownKeys().apply(c);
+        b.weightDecay(c.float32("weight_decay", type.weightDecay()));
+        b.clipNorm(c.float32("clipnorm", 0f));
+        return b.learningRate(lr).build();
     }
 
-    /** The spec of this optimizer for model files. */
-    public Map<String, Object> toSpec() {
+    /** The spec of this optimizer for model files ({@link #fromConfig} reads it back). */
+    public final Map<String, Object> toSpec() {
         Map<String, Object> m = new LinkedHashMap<>();
-        OptimizerUpdate u = config;
-        m.put("type", switch (u.kind()) {
-            case SGD, MOMENTUM, NESTEROV -> "sgd";
-            case RMSPROP -> "rmsprop";
-            case ADAM -> u.weightDecay() > 0 ? "adamw" : "adam";
-            case ADAMAX -> "adamax";
-        });
-        m.put("lr", baseLr);
-        switch (u.kind()) {
-            case MOMENTUM, NESTEROV -> {
-                m.put("momentum", u.momentum());
-                m.put("nesterov", u.kind() == OptimizerKind.NESTEROV);
-                if (u.ewa()) {
-                    m.put("ewa", true);
-                    m.put("bias_correction", u.biasCorrection());
-                }
-            }
-            case RMSPROP -> {
-                m.put("rho", u.rho());
-                m.put("eps", u.eps());
-            }
-            case ADAM, ADAMAX -> {
-                m.put("beta1", u.beta1());
-                m.put("beta2", u.beta2());
-                m.put("eps", u.eps());
-            }
-            default -> { }
-        }
-        if (u.weightDecay() > 0) {
-            m.put("weight_decay", u.weightDecay());
+        m.put("type", specType);
+        m.put("lr", baseLearningRate);
+        putSpec(m);
+        if (weightDecay > 0) {
+            m.put("weight_decay", weightDecay);
         }
         if (clipNorm > 0) {
             m.put("clipnorm", clipNorm);
@@ -191,55 +138,68 @@ public final class Optimizer {
         return m;
     }
 
-    public OptimizerKind kind() {
-        return config.kind();
+    /** Adds the spec keys only this optimizer has, after {@code type} and {@code lr} (none for SGD). */
+    void putSpec(Map<String, Object> spec) {
     }
 
+    // ---------------------------------------------------------------- hyperparameters
+
+    /** The fused update this optimizer runs (the optimizer file's {@code optimizer} metadata is its name). */
+    public final OptimizerKind kind() {
+        return kind;
+    }
+
+    /** The learning rate of the next step. */
     public float learningRate() {
-        return config.lr();
+        return learningRate;
     }
 
     /** The learning rate given at construction (schedules scale from it). */
     public float baseLearningRate() {
-        return baseLr;
+        return baseLearningRate;
     }
 
+    /** Sets the learning rate of the next steps (schedules, reduce-on-plateau, resuming). */
     public void setLearningRate(float lr) {
-        config = config.withLr(lr);
+        this.learningRate = lr;
     }
 
-    /** The momentum term 1cycle cycles: beta1 for Adam and AdaMax (as PyTorch's OneCycleLR does), else mu. */
-    public float momentum() {
-        return usesBeta1() ? config.beta1() : config.momentum();
+    /**
+     * The momentum term, which 1cycle cycles inversely to the learning rate and the optimizer file records:
+     * mu for {@link Momentum}, beta1 for {@link Adam} and {@link Adamax} (as PyTorch's OneCycleLR does).
+     * {@link Sgd} and {@link RmsProp} have no such term: they keep the value last set (0 at first) for the
+     * optimizer file, and no update reads it.
+     */
+    public final float momentum() {
+        return momentum;
     }
 
-    /** Used by 1cycle, which cycles momentum (Adam's and AdaMax's beta1) inversely to the learning rate. */
-    public void setMomentum(float mu) {
-        config = usesBeta1() ? config.withBeta1(mu) : config.withMomentum(mu);
-    }
-
-    private boolean usesBeta1() {
-        return config.kind() == OptimizerKind.ADAM || config.kind() == OptimizerKind.ADAMAX;
-    }
-
-    public void setClipNorm(float clipNorm) {
-        this.clipNorm = clipNorm;
+    /** Sets the term {@link #momentum()} returns (1cycle, resuming). */
+    public final void setMomentum(float mu) {
+        this.momentum = mu;
     }
 
     /** Steps taken (the t of bias correction). */
     public long steps() {
-        return step;
+        return steps;
     }
 
     public void setSteps(long steps) {
-        this.step = steps;
+        this.steps = steps;
     }
+
+    /** Names of the per-parameter state slots in optimizer files, in state slot order. */
+    public final List<String> stateNames() {
+        return stateNames;
+    }
+
+    // ---------------------------------------------------------------- the step
 
     /** Applies one update to every parameter that has a gradient this step, then clears the gradients. */
     public void step(List<Parameter> params) {
-        step++;
+        steps++;
         if (clipNorm > 0) {
-            clipGradients(params);
+            GlobalNormClipping.scale(params, clipNorm);
         }
         for (Parameter p : params) {
             Tensor w = p.value();
@@ -247,14 +207,24 @@ public final class Optimizer {
                 continue;
             }
             ensureState(p);
-            OptimizerUpdate u = config.withStep(step).withRegularization(p.l1(), p.l2());
-            w.backend().optimizerUpdate(u, w, w.grad(), p.state(0), p.state(1));
+            w.backend().optimizerUpdate(update(p.l1(), p.l2()), w, w.grad(), p.state(0), p.state(1));
             w.zeroGrad();
         }
     }
 
+    /** The update of the current step for a parameter with these L1/L2 factors. */
+    OptimizerUpdate update(float l1, float l2) {
+        return hyperparameters(OptimizerUpdate.builder(kind())).lr(learningRate).weightDecay(weightDecay)
+                .regularization(l1, l2).step(steps).build();
+    }
+
+    /** Fills in the fields of the update only this optimizer has (none for SGD). */
+    OptimizerUpdate.Builder hyperparameters(OptimizerUpdate.Builder u) {
+        return u;
+    }
+
     private void ensureState(Parameter p) {
-        int n = config.stateCount();
+        int n = stateNames().size();
         for (int i = 0; i < n; i++) {
             if (p.state(i) == null) {
                 Tensor w = p.value();
@@ -263,62 +233,56 @@ public final class Optimizer {
         }
     }
 
-    /**
-     * Scales every gradient in place by {@code min(1, clipNorm / global L2 norm of all gradients)}, on the
-     * backend: the squared norms summed into one (1, 1) tensor, the scale {@code clamp(clipNorm/sqrt(s), 0, 1)}
-     * (a zero norm gives 1/0 = inf, clamped to 1), broadcast to a row per gradient width and multiplied in.
-     */
-    private void clipGradients(List<Parameter> params) {
-        try (Scope s = Scope.open()) {
-            Tensor sumSq = null;
-            for (Parameter p : params) {
-                Tensor g = p.value().grad();
-                if (p.isBuffer() || g == null || !p.value().hasGrad()) {
-                    continue;
-                }
-                Backend be = g.backend();
-                Tensor sq = g.emptyLike();
-                be.unary(UnaryOp.SQUARE, 0, 0, g, sq);
-                Tensor part = Reductions.sumAll(sq);
-                if (sumSq == null) {
-                    sumSq = part;
-                } else {
-                    be.binary(BinaryOp.ADD, sumSq, part, sumSq);
-                }
-            }
-            if (sumSq == null) {
-                return;
-            }
-            Backend be = sumSq.backend();
-            Tensor scale = sumSq;
-            be.unary(UnaryOp.SQRT, 0, 0, scale, scale);
-            be.unary(UnaryOp.RECIPROCAL, 0, 0, scale, scale);
-            be.unary(UnaryOp.AFFINE, clipNorm, 0f, scale, scale);
-            be.unary(UnaryOp.CLAMP, 0f, 1f, scale, scale);
-            Map<Integer, Tensor> rows = new HashMap<>();
-            for (Parameter p : params) {
-                Tensor g = p.value().grad();
-                if (p.isBuffer() || g == null || !p.value().hasGrad()) {
-                    continue;
-                }
-                Tensor row = rows.computeIfAbsent(g.cols(), cols -> {
-                    Tensor r = Tensor.full(be, 1f, 1, cols);
-                    be.binary(BinaryOp.MUL, r, scale, r);   // (1, cols) * (1, 1) as a column broadcast
-                    return r;
-                });
-                be.binary(BinaryOp.MUL, g, row, g);
-            }
-        }
-    }
+    // ---------------------------------------------------------------- builders
 
-    /** Names of the state slots for optimizer files: v / s / m, v / m, u. */
-    public List<String> stateNames() {
-        return switch (config.kind()) {
-            case SGD -> List.of();
-            case MOMENTUM, NESTEROV -> List.of("velocity");
-            case RMSPROP -> List.of("square_avg");
-            case ADAM -> List.of("m", "v");
-            case ADAMAX -> List.of("m", "u");
-        };
+    /**
+     * The settings every optimizer has; each optimizer's builder adds its own. Values are checked by
+     * {@link #build()}.
+     *
+     * @param <B> the concrete builder, so that the setters chain
+     * @param <O> the optimizer it builds
+     */
+    public abstract static class Builder<B extends Builder<B, O>, O extends Optimizer> {
+        private final Function<B, O> constructor;
+        float learningRate;
+        float weightDecay;
+        float clipNorm;
+
+        Builder(float defaultLearningRate, Function<B, O> constructor) {
+            this.learningRate = defaultLearningRate;
+            this.constructor = constructor;
+        }
+
+        /** The learning rate (the base schedules scale from); the default is the optimizer's. */
+        public B learningRate(float lr) {
+            this.learningRate = lr;
+            return self();
+        }
+
+        /** Decoupled weight decay: each step also subtracts {@code lr*weightDecay*w}; default 0. */
+        public B weightDecay(float decay) {
+            this.weightDecay = decay;
+            return self();
+        }
+
+        /** Clip the global gradient norm to this before each update; default 0, no clipping. */
+        public B clipNorm(float norm) {
+            this.clipNorm = norm;
+            return self();
+        }
+
+        @SuppressWarnings("unchecked")   // B is this builder's own class, by the bound
+        final B self() {
+            return (B) this;
+        }
+
+        /** Checks the optimizer's own hyperparameters, between lr and weight_decay (none for SGD). */
+        void checkHyperparameters() {
+        }
+
+        /** The optimizer, its values checked. */
+        public final O build() {
+            return constructor.apply(self());
+        }
     }
 }

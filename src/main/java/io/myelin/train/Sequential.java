@@ -29,7 +29,8 @@ import java.util.Map;
  * <pre>{@code
  * try (Sequential m = new Sequential(backend, 64, 42)) {
  *     m.add(new Dense(128, "relu")).add(new Dense(10, "softmax"));
- *     m.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.adam(1e-3f), List.of("accuracy"));
+ *     m.compile(Losses.create("sparse_categorical_crossentropy"), Adam.builder().learningRate(1e-3f).build(),
+ *             List.of("accuracy"));
  *     History h = m.fit(train, FitConfig.builder().epochs(10).build());
  * }
  * }</pre>

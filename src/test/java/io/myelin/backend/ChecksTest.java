@@ -41,7 +41,8 @@ class ChecksTest {
     }
 
     private static OptimizerUpdate update(OptimizerKind kind, long step) {
-        return new OptimizerUpdate(kind, 0.1f, 0.9f, 0.9f, 0.999f, 0.9f, 1e-7f, 0f, 0f, 0f, 1f, false, false, step);
+        return OptimizerUpdate.builder(kind).lr(0.1f).momentum(0.9f).beta1(0.9f).beta2(0.999f).rho(0.9f).eps(1e-7f)
+                .step(step).build();
     }
 
     static List<BadCall> badCalls() {

@@ -23,38 +23,39 @@ final class OptimizerCases {
     private OptimizerCases() {
     }
 
-    static OptimizerUpdate base(OptimizerKind kind) {
-        return new OptimizerUpdate(kind, 0.05f, 0.9f, 0.9f, 0.999f, 0.9f, 1e-7f, 0f, 0f, 0f, 1f, false, false, 1);
+    /** Every hyperparameter of every kind set, no regularizer; a new builder on each call. */
+    static OptimizerUpdate.Builder base(OptimizerKind kind) {
+        return OptimizerUpdate.builder(kind).lr(0.05f).momentum(0.9f).beta1(0.9f).beta2(0.999f).rho(0.9f).eps(1e-7f);
     }
 
-    static OptimizerUpdate regularized(OptimizerKind kind) {
-        return new OptimizerUpdate(kind, 0.05f, 0.9f, 0.9f, 0.999f, 0.9f, 1e-7f, 1e-3f, 1e-2f, 0.05f, 0.5f, false,
-                false, 1);
+    static OptimizerUpdate.Builder regularized(OptimizerKind kind) {
+        return base(kind).regularization(1e-3f, 1e-2f).weightDecay(0.05f).gradScale(0.5f);
     }
 
     static void kind(Backend b, OptimizerKind kind) {
         check(b, base(kind), "plain");
         check(b, regularized(kind), "l1+l2+gradScale+weightDecay");
-        if (base(kind).stateCount() > 0) {
-            OptimizerUpdate u = base(kind);
+        if (base(kind).build().stateCount() > 0) {
+            OptimizerUpdate u = base(kind).build();
             rejects("optimizerUpdate " + kind + " without state",
                     "optimizerUpdate " + kind + ": s1 must be a state tensor shaped like w (7, 7), got null",
                     () -> b.optimizerUpdate(u, Tensor.zeros(b, 7, 7), Tensor.zeros(b, 7, 7), null, null));
         }
         rejects("optimizerUpdate " + kind + " with g (7, 6) for w (7, 7)",
-                "optimizerUpdate " + kind + ": w (7, 7) and g (7, 6) must have the same shape", () -> b.optimizerUpdate(base(kind),
-                Tensor.zeros(b, 7, 7), Tensor.zeros(b, 7, 6), Tensor.zeros(b, 7, 7), Tensor.zeros(b, 7, 7)));
+                "optimizerUpdate " + kind + ": w (7, 7) and g (7, 6) must have the same shape",
+                () -> b.optimizerUpdate(base(kind).build(), Tensor.zeros(b, 7, 7), Tensor.zeros(b, 7, 6),
+                        Tensor.zeros(b, 7, 7), Tensor.zeros(b, 7, 7)));
     }
 
     /** MOMENTUM in its EWA form, without or with bias correction. */
     static void momentumEwa(Backend b, boolean biasCorrection) {
-        OptimizerUpdate r = regularized(OptimizerKind.MOMENTUM);
-        OptimizerUpdate u = new OptimizerUpdate(r.kind(), r.lr(), r.momentum(), r.beta1(), r.beta2(), r.rho(), r.eps(),
-                r.l1(), r.l2(), r.weightDecay(), r.gradScale(), true, biasCorrection, 1);
-        check(b, u, "ewa" + (biasCorrection ? "+biasCorrection" : ""));
+        check(b, regularized(OptimizerKind.MOMENTUM).ewa(true).biasCorrection(biasCorrection),
+                "ewa" + (biasCorrection ? "+biasCorrection" : ""));
     }
 
-    private static void check(Backend b, OptimizerUpdate u, String variant) {
+    /** Three steps of the update {@code builder} describes, its step set to 1, 2, 3. */
+    private static void check(Backend b, OptimizerUpdate.Builder builder, String variant) {
+        OptimizerUpdate u = builder.build();
         Random r = ContractCases.rng("optimizerUpdate " + u.kind() + " " + variant);
         int n = ROWS * COLS;
         float[] w0 = normal(r, n, 1);
@@ -69,7 +70,7 @@ final class OptimizerCases {
         Tensor ts1 = u.stateCount() >= 1 ? Tensor.zeros(b, ROWS, COLS) : null;
         Tensor ts2 = u.stateCount() >= 2 ? Tensor.zeros(b, ROWS, COLS) : null;
         for (long step = 1; step <= 3; step++) {
-            OptimizerUpdate us = u.withStep(step);
+            OptimizerUpdate us = builder.step(step).build();
             float[] g = normal(r, n, 1);
             b.optimizerUpdate(us, tw, t(b, g, ROWS, COLS), ts1, ts2);
             for (int i = 0; i < n; i++) {

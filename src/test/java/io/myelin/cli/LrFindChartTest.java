@@ -4,7 +4,7 @@ import io.myelin.backend.Backend;
 import io.myelin.backend.Backends;
 import io.myelin.loss.Losses;
 import io.myelin.nn.Dense;
-import io.myelin.optim.Optimizer;
+import io.myelin.optim.Sgd;
 import io.myelin.train.DataSet;
 import io.myelin.train.FitConfig;
 import io.myelin.train.Sequential;
@@ -35,7 +35,7 @@ class LrFindChartTest {
         LearningRateRangeTest t = new LearningRateRangeTest(1e-3, 3, 40);
         try (Backend cpu = Backends.create("cpu"); Sequential m = new Sequential(cpu, 2, 1)) {
             m.add(new Dense(1));
-            m.compile(Losses.create("mse"), Optimizer.sgd(0.1f), List.of());
+            m.compile(Losses.create("mse"), Sgd.builder().learningRate(0.1f).build(), List.of());
             m.fit(new DataSet(x, y, n), FitConfig.builder().epochs(40).batchSize(n).shuffle(false).callback(t).build());
         }
         XYChart chart = LrFindChart.chart(t);

@@ -6,7 +6,11 @@ import io.myelin.loss.Losses;
 import io.myelin.nn.BatchNormalization;
 import io.myelin.nn.Dense;
 import io.myelin.nn.Parameter;
+import io.myelin.optim.Adam;
+import io.myelin.optim.Momentum;
 import io.myelin.optim.Optimizer;
+import io.myelin.optim.RmsProp;
+import io.myelin.optim.Sgd;
 import io.myelin.random.SeededRandom;
 import io.myelin.train.DataSet;
 import io.myelin.train.FitConfig;
@@ -53,6 +57,14 @@ class OptimizerFilesTest {
         return m;
     }
 
+    private static Optimizer adam() {
+        return Adam.builder().learningRate(0.01f).build();
+    }
+
+    private static Optimizer sgd() {
+        return Sgd.builder().learningRate(0.1f).build();
+    }
+
     private static Sequential trained(Supplier<Optimizer> opt) {
         SeededRandom r = new SeededRandom(1, 2);
         int n = 40;
@@ -72,7 +84,7 @@ class OptimizerFilesTest {
 
     @Test
     void adamStateRoundTripsExactlyWithPyTorchLayoutNames() {
-        try (Sequential m = trained(() -> Optimizer.adam(0.01f)); Sequential fresh = model(Optimizer.adam(0.01f))) {
+        try (Sequential m = trained(OptimizerFilesTest::adam); Sequential fresh = model(adam())) {
             SafeTensorsFile exported = OptimizerFiles.export(m);
             Set<String> names = exported.tensors().keySet();
             assertEquals(Set.of("dense_0.weight.m", "dense_0.weight.v", "dense_0.bias.m", "dense_0.bias.v",
@@ -102,7 +114,7 @@ class OptimizerFilesTest {
 
     @Test
     void plainSgdHasNoTensorsButKeepsItsStepAndLr() {
-        try (Sequential m = trained(() -> Optimizer.sgd(0.1f)); Sequential fresh = model(Optimizer.sgd(0.1f))) {
+        try (Sequential m = trained(OptimizerFilesTest::sgd); Sequential fresh = model(sgd())) {
             SafeTensorsFile f = OptimizerFiles.export(m);
             assertTrue(f.tensors().isEmpty());
             Path file = tmp.resolve("sgd.safetensors");
@@ -115,7 +127,7 @@ class OptimizerFilesTest {
 
     @Test
     void momentumSlotIsCalledVelocity() {
-        try (Sequential m = trained(() -> Optimizer.momentum(0.05f, 0.9f))) {
+        try (Sequential m = trained(() -> Momentum.builder().learningRate(0.05f).momentum(0.9f).build())) {
             SafeTensorsFile f = OptimizerFiles.export(m);
             assertTrue(f.tensors().containsKey("dense_1.bias.velocity"), f.tensors().keySet().toString());
             assertEquals("momentum", f.metadata().get("optimizer"));
@@ -140,21 +152,22 @@ class OptimizerFilesTest {
 
     @Test
     void loadingRefusesStateThatDoesNotMatchTheModel() {
-        try (Sequential m = trained(() -> Optimizer.adam(0.01f))) {
+        try (Sequential m = trained(OptimizerFilesTest::adam)) {
             SafeTensorsFile f = OptimizerFiles.export(m);
-            assertRefused(f, Optimizer.rmsprop(0.01f), "holds adam state but the model's optimizer is rmsprop");
+            assertRefused(f, RmsProp.builder().learningRate(0.01f).build(),
+                    "holds adam state but the model's optimizer is rmsprop");
             assertRefused(edit(f, t -> t.put("dense_7.weight.m", new NamedTensor("dense_7.weight.m", new int[] {1}, new float[1]))),
-                    Optimizer.adam(0.01f), "'dense_7.weight.m' is not a state of the model's adam optimizer");
+                    adam(), "'dense_7.weight.m' is not a state of the model's adam optimizer");
             assertRefused(edit(f, t -> t.put("dense_0.weight.u", new NamedTensor("dense_0.weight.u", new int[] {5, 4}, new float[20]))),
-                    Optimizer.adam(0.01f), "'dense_0.weight.u' is not a state");
+                    adam(), "'dense_0.weight.u' is not a state");
             assertRefused(edit(f, t -> t.put("dense_0.bias.m", new NamedTensor("dense_0.bias.m", new int[] {4}, new float[4]))),
-                    Optimizer.adam(0.01f), "has shape [4] but parameter dense_0.bias has shape [5]");
-            assertRefused(edit(f, t -> t.remove("dense_1.bias.v")), Optimizer.adam(0.01f), "[dense_1.bias.v] is missing");
-            assertRefused(new SafeTensorsFile(ModelFiles.exportTensors(m), Map.of("format", "pt")), Optimizer.adam(0.01f),
+                    adam(), "has shape [4] but parameter dense_0.bias has shape [5]");
+            assertRefused(edit(f, t -> t.remove("dense_1.bias.v")), adam(), "[dense_1.bias.v] is missing");
+            assertRefused(new SafeTensorsFile(ModelFiles.exportTensors(m), Map.of("format", "pt")), adam(),
                     "is not an optimizer state file");
             Map<String, String> meta = new LinkedHashMap<>(f.metadata());
             meta.put("step", "-3");
-            assertRefused(new SafeTensorsFile(f.tensors(), meta), Optimizer.adam(0.01f), "'step' must be a count");
+            assertRefused(new SafeTensorsFile(f.tensors(), meta), adam(), "'step' must be a count");
         }
     }
 }

@@ -236,7 +236,7 @@ class ConvolutionalModelTest {
             m.add(new Conv2D(4, 3, "relu").padding(true)).add(new MaxPool2D(2)).add(new Flatten())
                     .add(new Dense(2, "softmax"));
             m.compile(io.myelin.loss.Losses.create("sparse_categorical_crossentropy"),
-                    io.myelin.optim.Optimizer.adam(0.01f), List.of("accuracy"));
+                    io.myelin.optim.Adam.builder().learningRate(0.01f).build(), List.of("accuracy"));
             m.fit(new DataSet(x, y, n), FitConfig.builder().epochs(15).batchSize(20).build());
             double acc = m.evaluate(new DataSet(x, y, n)).get("accuracy");
             assertTrue(acc > 0.95, "training accuracy " + acc);

@@ -16,7 +16,7 @@ import io.myelin.nn.Dropout;
 import io.myelin.nn.ForwardContext;
 import io.myelin.nn.PRelu;
 import io.myelin.nn.Parameter;
-import io.myelin.optim.Optimizer;
+import io.myelin.optim.Sgd;
 import io.myelin.random.SeededRandom;
 import io.myelin.tensor.Scope;
 import io.myelin.tensor.Tensor;
@@ -122,7 +122,7 @@ class ModelGradientCheckTest {
         float[] y = targets(loss, n, c.out, rng);
         try (Sequential m = new Sequential(cpu, c.shape, 11)) {
             c.layers.accept(m);
-            m.compile(loss, Optimizer.sgd(0.1f), List.of());
+            m.compile(loss, Sgd.builder().learningRate(0.1f).build(), List.of());
             int checked = 0;
             for (Parameter p : m.parameters()) {
                 float[] analytic = analyticGrad(cpu, m, p, x, y, n, c);

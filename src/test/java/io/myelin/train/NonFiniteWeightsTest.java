@@ -4,7 +4,7 @@ import io.myelin.backend.Backend;
 import io.myelin.loss.Losses;
 import io.myelin.nn.Dense;
 import io.myelin.nn.Parameter;
-import io.myelin.optim.Optimizer;
+import io.myelin.optim.Sgd;
 import io.myelin.testing.TestBackend;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,7 +28,8 @@ class NonFiniteWeightsTest {
         Backend be = backend.get();
         try (Sequential m = new Sequential(be, 4, 3)) {
             m.add(new Dense(8, "relu")).add(new Dense(3, "softmax"));
-            m.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.sgd(0.01f), List.of());
+            m.compile(Losses.create("sparse_categorical_crossentropy"), Sgd.builder().learningRate(0.01f).build(),
+                    List.of());
             List<Integer> committed = new ArrayList<>();
             Callback poison = new Callback() {
                 @Override

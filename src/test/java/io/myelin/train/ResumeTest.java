@@ -13,7 +13,10 @@ import io.myelin.nn.Dense;
 import io.myelin.nn.Dropout;
 import io.myelin.nn.Flatten;
 import io.myelin.nn.MaxPool2D;
+import io.myelin.optim.Adam;
+import io.myelin.optim.Momentum;
 import io.myelin.optim.Optimizer;
+import io.myelin.optim.RmsProp;
 import io.myelin.random.SeededRandom;
 import io.myelin.schedule.OneCycle;
 import io.myelin.schedule.StepDecay;
@@ -76,13 +79,15 @@ class ResumeTest {
 
     static Stream<Case> cases() {
         return Stream.of(
-                new Case("adam + step decay", () -> Optimizer.adam(0.01f),
+                new Case("adam + step decay", () -> Adam.builder().learningRate(0.01f).build(),
                         () -> List.of(new LearningRateScheduler(new StepDecay(0.01f, 0.5f, 2))), 0),
-                new Case("sgd momentum + 1cycle", () -> Optimizer.momentum(0.05f, 0.9f),
+                new Case("sgd momentum + 1cycle", () -> Momentum.builder().learningRate(0.05f).momentum(0.9f).build(),
                         () -> List.of(new LearningRateScheduler(OneCycle.of(0.1f, EPOCHS * stepsPerEpoch(0)))), 0),
-                new Case("rmsprop + reduce on plateau, validation split", () -> Optimizer.rmsprop(0.01f),
+                new Case("rmsprop + reduce on plateau, validation split",
+                        () -> RmsProp.builder().learningRate(0.01f).build(),
                         () -> List.of(new ReduceLrOnPlateau("val_loss", 0.5f, 1, 0.5, 1e-5f)), 0.2),
-                new Case("cnn (conv2d, batchnorm2d, maxpool2d) + adam + step decay", () -> Optimizer.adam(0.01f),
+                new Case("cnn (conv2d, batchnorm2d, maxpool2d) + adam + step decay",
+                        () -> Adam.builder().learningRate(0.01f).build(),
                         () -> List.of(new LearningRateScheduler(new StepDecay(0.01f, 0.5f, 2))), 0, true));
     }
 
@@ -251,13 +256,15 @@ class ResumeTest {
         }
         try (Sequential other = new Sequential(be, 4, SEED + 1)) {
             other.add(new Dense(3, "softmax"));
-            other.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.adam(0.01f), List.of());
+            other.compile(Losses.create("sparse_categorical_crossentropy"), Adam.builder().learningRate(0.01f).build(),
+                    List.of());
             var e = assertThrows(io.myelin.io.ModelFileException.class, () -> other.loadCheckpoint(dir));
             assertTrue(e.getMessage().contains("seed"), e.getMessage());
         }
         try (Sequential other = new Sequential(be, 4, SEED)) {
             other.add(new Dense(3, "softmax"));
-            other.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.adam(0.01f), List.of());
+            other.compile(Losses.create("sparse_categorical_crossentropy"), Adam.builder().learningRate(0.01f).build(),
+                    List.of());
             var e = assertThrows(io.myelin.io.ModelFileException.class, () -> other.loadCheckpoint(dir));
             assertTrue(e.getMessage().contains("does not exist in the model"), e.getMessage());
             assertFalse(other.globalStep() > 0, "a failed load changes nothing");

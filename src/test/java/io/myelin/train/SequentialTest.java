@@ -7,7 +7,8 @@ import io.myelin.nn.Dense;
 import io.myelin.nn.Dropout;
 import io.myelin.nn.Layer;
 import io.myelin.nn.Parameter;
-import io.myelin.optim.Optimizer;
+import io.myelin.optim.Adam;
+import io.myelin.optim.Sgd;
 import io.myelin.random.SeededRandom;
 import io.myelin.train.callbacks.EarlyStopping;
 import io.myelin.testing.TestBackend;
@@ -47,7 +48,8 @@ class SequentialTest {
     private static Sequential classifier(Backend be) {
         Sequential m = new Sequential(be, 4, 3);
         m.add(new Dense(16, "relu")).add(new Dense(3, "softmax"));
-        m.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.adam(0.01f), List.of("accuracy"));
+        m.compile(Losses.create("sparse_categorical_crossentropy"), Adam.builder().learningRate(0.01f).build(),
+                List.of("accuracy"));
         return m;
     }
 
@@ -122,7 +124,8 @@ class SequentialTest {
         DataSet d = blobs(64, 5);
         try (Sequential m = new Sequential(be, 4, 3)) {
             m.add(new Dense(16, "relu").regularize(1e-2f, 1e-2f)).add(new Dense(3, "softmax").regularize(0f, 5e-2f));
-            m.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.sgd(0.1f), List.of());
+            m.compile(Losses.create("sparse_categorical_crossentropy"), Sgd.builder().learningRate(0.1f).build(),
+                    List.of());
             double p0 = m.penalty();
             double e0 = m.evaluate(d).get("loss");
             assertTrue(p0 > 0.01, "a penalty worth seeing: " + p0);
@@ -135,7 +138,8 @@ class SequentialTest {
             assertEquals(e1, h.last("val_loss"), 1e-5 * Math.abs(e1), "validation loss includes the penalty");
             try (Sequential plain = new Sequential(be, 4, 3)) {
                 plain.add(new Dense(16, "relu")).add(new Dense(3, "softmax"));
-                plain.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.sgd(0.1f), List.of());
+                plain.compile(Losses.create("sparse_categorical_crossentropy"),
+                        Sgd.builder().learningRate(0.1f).build(), List.of());
                 plain.restoreWeights(m.weightsSnapshot());
                 assertEquals(e1 - p1, plain.evaluate(d).get("loss"), 1e-5 * e1, "the same weights without penalties");
             }
@@ -148,7 +152,7 @@ class SequentialTest {
         Backend be = backend.get();
         try (Sequential m = new Sequential(be, 4, 3)) {
             m.add(new Dense(8, "relu")).add(new Dense(3));
-            m.compile(Losses.create("mse"), Optimizer.sgd(1e6f), List.of());
+            m.compile(Losses.create("mse"), Sgd.builder().learningRate(1e6f).build(), List.of());
             float[] y = new float[300 * 3];
             Arrays.fill(y, 1e3f);
             DataSet d = new DataSet(blobs(300, 1).x(), y, 300);
@@ -196,7 +200,8 @@ class SequentialTest {
         Backend be = backend.get();
         try (Sequential m = new Sequential(be, 4, 3)) {
             m.add(new Dense(32, "relu")).add(new Dropout(0.5f)).add(new Dense(3, "softmax"));
-            m.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.adam(0.01f), List.of());
+            m.compile(Losses.create("sparse_categorical_crossentropy"), Adam.builder().learningRate(0.01f).build(),
+                    List.of());
             float[][] r = m.predictMonteCarlo(blobs(5, 3).x(), 5, 20);
             double spread = 0;
             for (float s : r[1]) {

@@ -6,6 +6,7 @@ import io.myelin.backend.BackendProvider;
 import io.myelin.backend.Backends;
 import io.myelin.loss.Losses;
 import io.myelin.nn.Dense;
+import io.myelin.optim.Adam;
 import io.myelin.optim.Optimizer;
 import io.myelin.testing.EmulatorCounters;
 import io.myelin.testing.EmulatorCounters.Snapshot;
@@ -100,8 +101,7 @@ class StepSynchronizationTest {
         try (Backend be = startEmulatedOrSkip(); Sequential m = new Sequential(be, 4, 3)) {
             m.add(new Dense(32, "relu").regularize(c.penalty() ? 1e-4f : 0f, c.penalty() ? 1e-3f : 0f))
                     .add(new Dense(3, "softmax").regularize(0f, c.penalty() ? 1e-3f : 0f));
-            Optimizer opt = Optimizer.adam(0.01f);
-            opt.setClipNorm(c.clipNorm());
+            Optimizer opt = Adam.builder().learningRate(0.01f).clipNorm(c.clipNorm()).build();
             m.compile(Losses.create("sparse_categorical_crossentropy"), opt, List.of("accuracy"));
             Recorder rec = new Recorder();
             History h = m.fit(data(), FitConfig.builder().epochs(EPOCHS).batchSize(BATCH)

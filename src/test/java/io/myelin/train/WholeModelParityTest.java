@@ -13,7 +13,7 @@ import io.myelin.nn.BatchNormalization;
 import io.myelin.nn.Dense;
 import io.myelin.nn.Dropout;
 import io.myelin.nn.Layer;
-import io.myelin.optim.Optimizer;
+import io.myelin.optim.Adam;
 import io.myelin.random.SeededRandom;
 import io.myelin.tensor.Scope;
 import io.myelin.tensor.Tensor;
@@ -136,7 +136,8 @@ class WholeModelParityTest {
     private static Run train(Backend be, Net net, DataSet data, Map<String, float[]> init) {
         try (Sequential m = new Sequential(be, 784, SEED)) {
             net.layers().accept(m);
-            m.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.adam(1e-3f), List.of());
+            m.compile(Losses.create("sparse_categorical_crossentropy"), Adam.builder().learningRate(1e-3f).build(),
+                    List.of());
             if (init != null) {
                 m.restoreWeights(init);
             }

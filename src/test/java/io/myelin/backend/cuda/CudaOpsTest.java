@@ -453,8 +453,9 @@ class CudaOpsTest {
         float[] s1 = randoms(n, 0, 0.5f);
         float[] s2 = randoms(n, 0, 0.5f);
         w[0] = 0f;  // sign(0) = 0 for L1
-        OptimizerUpdate u = new OptimizerUpdate(kind, 0.01f, 0.9f, 0.9f, 0.999f, 0.9f, 1e-7f, 1e-3f, 2e-3f, 0.05f,
-                0.5f, kind == OptimizerKind.MOMENTUM, true, 3);
+        OptimizerUpdate u = OptimizerUpdate.builder(kind).lr(0.01f).momentum(0.9f).beta1(0.9f).beta2(0.999f).rho(0.9f)
+                .eps(1e-7f).regularization(1e-3f, 2e-3f).weightDecay(0.05f).gradScale(0.5f)
+                .ewa(kind == OptimizerKind.MOMENTUM).biasCorrection(true).step(3).build();
         Tensor wt = t(w, 1, n);
         Tensor s1t = t(s1, 1, n);
         Tensor s2t = t(s2, 1, n);

@@ -4,7 +4,7 @@ import io.myelin.backend.Backend;
 import io.myelin.backend.Backends;
 import io.myelin.loss.Losses;
 import io.myelin.nn.Dense;
-import io.myelin.optim.Optimizer;
+import io.myelin.optim.Sgd;
 import io.myelin.train.DataSet;
 import io.myelin.train.FitConfig;
 import io.myelin.train.Sequential;
@@ -119,7 +119,7 @@ class LrRangeTestTest {
     private static LearningRateRangeTest sweep(DataSet d, double minLr, double maxLr, int steps) {
         try (Sequential m = new Sequential(cpu, D, 3)) {
             m.add(new Dense(1, "linear"));
-            m.compile(Losses.create("mse"), Optimizer.sgd(0.01f), List.of());
+            m.compile(Losses.create("mse"), Sgd.builder().learningRate(0.01f).build(), List.of());
             LearningRateRangeTest t = new LearningRateRangeTest(minLr, maxLr, steps);
             m.fit(d, FitConfig.builder().epochs(steps).batchSize(N).shuffle(false).callback(t).build());
             return t;
