@@ -4,8 +4,9 @@ import io.myelin.backend.Backend;
 import io.myelin.backend.Backends;
 import io.myelin.data.Dataset;
 import io.myelin.io.CheckpointCommit;
-import io.myelin.io.Checkpoints;
 import io.myelin.loss.Loss;
+import io.myelin.saving.Checkpoints;
+import io.myelin.saving.ModelFiles;
 import io.myelin.schedule.Schedules;
 import io.myelin.train.DataSet;
 import io.myelin.train.FitConfig;
@@ -227,7 +228,7 @@ final class TrainCommand implements Callable<Integer> {
             if (run.resumed() != null) {
                 resumeFrom = Checkpoints.load(net, run.resumed().dir());
             } else if (initWeights != null) {
-                io.myelin.io.ModelFiles.loadInitialWeights(net, initWeights).report().forEach(System.err::println);
+                ModelFiles.loadInitialWeights(net, initWeights).report().forEach(System.err::println);
             }
             System.err.println("data: " + run.data().description() + "; model: " + net.inputFeatures() + " -> "
                     + net.outputFeatures() + ", " + net.parameters().stream().mapToLong(p -> p.value().size()).sum()

@@ -4,7 +4,6 @@ import io.myelin.autograd.GradMode;
 import io.myelin.backend.Backend;
 import io.myelin.backend.BinaryOp;
 import io.myelin.backend.UnaryOp;
-import io.myelin.io.Checkpoints;
 import io.myelin.loss.CrossEntropy;
 import io.myelin.loss.Loss;
 import io.myelin.nn.ForwardContext;
@@ -16,7 +15,6 @@ import io.myelin.optim.Optimizer;
 import io.myelin.tensor.Scope;
 import io.myelin.tensor.Tensor;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -204,7 +202,13 @@ public final class Sequential implements AutoCloseable {
 
     /**
      * Where training stands after the last completed epoch of {@link #fit} (or as loaded from a checkpoint);
-     * null before any. Saved with the weights and optimizer state by {@link #saveCheckpoint}.
+     * null before any. {@code io.myelin.saving.Checkpoints} saves it with the weights and optimizer state:
+     * <pre>{@code
+     * model.fit(train, cfg); Checkpoints.save(model, dir);
+     * // later, on a model built from the same spec and seed:
+     * ResumeState s = Checkpoints.load(other, dir);
+     * other.fit(train, FitConfig.builder().epochs(20).resumeFrom(s).build());
+     * }</pre>
      */
     public ResumeState resumeState() {
         return resumeState;
@@ -212,25 +216,6 @@ public final class Sequential implements AutoCloseable {
 
     public void setResumeState(ResumeState state) {
         this.resumeState = state;
-    }
-
-    /**
-     * Writes a resumable checkpoint to {@code dir}: {@code weights.safetensors}, {@code optimizer.safetensors}
-     * and {@code training_state.json} (see {@link Checkpoints}).
-     * <pre>{@code
-     * model.fit(train, cfg); model.saveCheckpoint(dir);
-     * // later, on a model built from the same spec and seed:
-     * ResumeState s = other.loadCheckpoint(dir);
-     * other.fit(train, FitConfig.builder().epochs(20).resumeFrom(s).build());
-     * }</pre>
-     */
-    public void saveCheckpoint(Path dir) {
-        Checkpoints.save(this, dir);
-    }
-
-    /** Loads weights, optimizer state and global step from a checkpoint; returns its state for {@code resumeFrom}. */
-    public ResumeState loadCheckpoint(Path dir) {
-        return Checkpoints.load(this, dir);
     }
 
     /** True when the loss consumes logits through the fused softmax-cross-entropy. */

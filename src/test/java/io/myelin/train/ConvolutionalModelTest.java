@@ -2,7 +2,6 @@ package io.myelin.train;
 
 import io.myelin.backend.Backend;
 import io.myelin.backend.Backends;
-import io.myelin.io.ModelFiles;
 import io.myelin.io.NamedTensor;
 import io.myelin.nn.BatchNormalization;
 import io.myelin.nn.Conv2D;
@@ -10,6 +9,7 @@ import io.myelin.nn.Dense;
 import io.myelin.nn.Flatten;
 import io.myelin.nn.Layer;
 import io.myelin.nn.MaxPool2D;
+import io.myelin.saving.ModelFiles;
 import io.myelin.tensor.Scope;
 import io.myelin.tensor.Tensor;
 import org.junit.jupiter.api.AfterAll;
@@ -112,7 +112,7 @@ class ConvolutionalModelTest {
             Conv2D conv = (Conv2D) m.layers().get(0);
             assertArrayEquals(conv.weight().value().toArray(), files.get("conv2d_0.weight").data());
             Path f = tmp.resolve("w.safetensors");
-            ModelFiles.saveWeights(m, f, Map.of());
+            ModelFiles.saveWeights(m, f);
             try (Sequential other = ModelSpec.parse(NOTES_SPEC, "notes.json").build(cpu, 2)) {
                 ModelFiles.loadInitialWeights(other, f);
                 assertArrayEquals(conv.weight().value().toArray(),

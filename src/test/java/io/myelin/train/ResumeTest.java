@@ -1,10 +1,7 @@
 package io.myelin.train;
 
 import io.myelin.backend.Backend;
-import io.myelin.io.Checkpoints;
-import io.myelin.io.ModelFiles;
 import io.myelin.io.NamedTensor;
-import io.myelin.io.OptimizerFiles;
 import io.myelin.io.SafeTensorsFile;
 import io.myelin.loss.Losses;
 import io.myelin.nn.BatchNormalization;
@@ -15,13 +12,16 @@ import io.myelin.nn.Flatten;
 import io.myelin.nn.MaxPool2D;
 import io.myelin.optim.Optimizer;
 import io.myelin.random.SeededRandom;
+import io.myelin.saving.Checkpoints;
+import io.myelin.saving.ModelCheckpoint;
+import io.myelin.saving.ModelFiles;
+import io.myelin.saving.OptimizerFiles;
 import io.myelin.schedule.OneCycle;
 import io.myelin.schedule.StepDecay;
-import io.myelin.train.callbacks.LearningRateScheduler;
-import io.myelin.train.callbacks.ModelCheckpoint;
-import io.myelin.train.callbacks.ReduceLrOnPlateau;
 import io.myelin.testing.TestBackend;
 import io.myelin.testing.TestBackends;
+import io.myelin.train.callbacks.LearningRateScheduler;
+import io.myelin.train.callbacks.ReduceLrOnPlateau;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -152,10 +152,10 @@ class ResumeTest {
     private static Outcome resumed(Backend be, Case c, int k, Path dir) {
         try (Sequential first = model(be, c)) {
             first.fit(blobs(3), config(c, k, c.callbacks().get()).build());
-            first.saveCheckpoint(dir);
+            Checkpoints.save(first, dir);
         }
         try (Sequential second = model(be, c)) {
-            ResumeState s = second.loadCheckpoint(dir);
+            ResumeState s = Checkpoints.load(second, dir);
             assertEquals(k, s.epochsCompleted());
             History h = second.fit(blobs(3), config(c, EPOCHS, c.callbacks().get()).resumeFrom(s).build());
             assertEquals(EPOCHS, h.epochs(), "the resumed history holds every epoch");
@@ -213,7 +213,7 @@ class ResumeTest {
             assertThrows(IllegalStateException.class, () -> m.fit(blobs(3), config(c, EPOCHS, cbs).build()));
         }
         try (Sequential m = model(be, c)) {
-            ResumeState s = m.loadCheckpoint(dir);
+            ResumeState s = Checkpoints.load(m, dir);
             assertEquals(3, s.epochsCompleted());
             assertTrue(s.callbacks().containsKey("ReduceLrOnPlateau#0"), s.callbacks().toString());
             List<Callback> cbs = new ArrayList<>(c.callbacks().get());
@@ -231,15 +231,15 @@ class ResumeTest {
         Path dir = tmp.resolve("ckpt-checks-" + backend);
         Backend be = backend.get();
         try (Sequential m = model(be, c)) {
-            assertThrows(IllegalStateException.class, () -> m.saveCheckpoint(dir), "nothing trained yet");
+            assertThrows(IllegalStateException.class, () -> Checkpoints.save(m, dir), "nothing trained yet");
             m.fit(blobs(3), config(c, 2, List.of()).build());
-            m.saveCheckpoint(dir);
+            Checkpoints.save(m, dir);
         }
         for (String f : new String[] {Checkpoints.WEIGHTS, Checkpoints.OPTIMIZER, Checkpoints.STATE}) {
             assertTrue(Files.isRegularFile(dir.resolve(f)), f);
         }
         try (Sequential m = model(be, c)) {
-            ResumeState s = m.loadCheckpoint(dir);
+            ResumeState s = Checkpoints.load(m, dir);
             assertEquals(26, m.globalStep());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> config(c, 2, List.of()).resumeFrom(s).build());
@@ -252,13 +252,13 @@ class ResumeTest {
         try (Sequential other = new Sequential(be, 4, SEED + 1)) {
             other.add(new Dense(3, "softmax"));
             other.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.adam(0.01f), List.of());
-            var e = assertThrows(io.myelin.io.ModelFileException.class, () -> other.loadCheckpoint(dir));
+            var e = assertThrows(io.myelin.io.ModelFileException.class, () -> Checkpoints.load(other, dir));
             assertTrue(e.getMessage().contains("seed"), e.getMessage());
         }
         try (Sequential other = new Sequential(be, 4, SEED)) {
             other.add(new Dense(3, "softmax"));
             other.compile(Losses.create("sparse_categorical_crossentropy"), Optimizer.adam(0.01f), List.of());
-            var e = assertThrows(io.myelin.io.ModelFileException.class, () -> other.loadCheckpoint(dir));
+            var e = assertThrows(io.myelin.io.ModelFileException.class, () -> Checkpoints.load(other, dir));
             assertTrue(e.getMessage().contains("does not exist in the model"), e.getMessage());
             assertFalse(other.globalStep() > 0, "a failed load changes nothing");
         }

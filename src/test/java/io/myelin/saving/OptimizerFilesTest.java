@@ -1,7 +1,11 @@
-package io.myelin.io;
+package io.myelin.saving;
 
 import io.myelin.backend.Backend;
 import io.myelin.backend.Backends;
+import io.myelin.io.ModelFileException;
+import io.myelin.io.NamedTensor;
+import io.myelin.io.SafeTensors;
+import io.myelin.io.SafeTensorsFile;
 import io.myelin.loss.Losses;
 import io.myelin.nn.BatchNormalization;
 import io.myelin.nn.Dense;

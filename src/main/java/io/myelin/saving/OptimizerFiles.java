@@ -1,5 +1,8 @@
-package io.myelin.io;
+package io.myelin.saving;
 
+import io.myelin.io.ModelFileException;
+import io.myelin.io.NamedTensor;
+import io.myelin.io.SafeTensorsFile;
 import io.myelin.nn.Parameter;
 import io.myelin.optim.Optimizer;
 import io.myelin.tensor.Scope;
