@@ -13,7 +13,7 @@ import io.myelin.data.Splits;
 import io.myelin.data.Task;
 import io.myelin.data.TrainTest;
 import io.myelin.loss.Loss;
-import io.myelin.train.DataSet;
+import io.myelin.train.EncodedData;
 import io.myelin.train.ModelSpec;
 
 import java.io.InputStream;
@@ -281,7 +281,7 @@ final class DataSources {
     }
 
     /** Encodes a dataset's labels as the loss consumes them; errors name the mismatch and the first row concerned. */
-    static DataSet encode(Dataset d, Loss loss, int outputs, String what) {
+    static EncodedData encode(Dataset d, Loss loss, int outputs, String what) {
         float[] y;
         switch (loss.targetKind()) {
             case SPARSE_CLASSES -> {
@@ -324,7 +324,7 @@ final class DataSources {
                 }
             }
         }
-        return new DataSet(d.x(), y, d.n());
+        return new EncodedData(d.x(), y, d.n());
     }
 
     /** Names the first row (in the source file) whose class has no model output. */

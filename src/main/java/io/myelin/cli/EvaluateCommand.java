@@ -3,7 +3,7 @@ package io.myelin.cli;
 import io.myelin.backend.Backend;
 import io.myelin.backend.Backends;
 import io.myelin.data.Dataset;
-import io.myelin.train.DataSet;
+import io.myelin.train.EncodedData;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,7 +46,7 @@ final class EvaluateCommand implements Callable<Integer> {
             DataSources.warnDrift(saved.profile(), rows);
             Dataset norm = DataSources.prepare(rows.labelled(), saved.normalizer(),
                     saved.profile() == null ? null : saved.profile().targetScaling());
-            DataSet encoded = DataSources.encode(norm, saved.model().loss(), saved.model().outputFeatures(),
+            EncodedData encoded = DataSources.encode(norm, saved.model().loss(), saved.model().outputFeatures(),
                     rows.description());
             Map<String, Double> r = saved.model().evaluate(encoded);
             StringBuilder sb = new StringBuilder();

@@ -3,7 +3,7 @@ package io.myelin.cli;
 import io.myelin.backend.Backend;
 import io.myelin.backend.Backends;
 import io.myelin.io.AtomicFiles;
-import io.myelin.train.DataSet;
+import io.myelin.train.EncodedData;
 import io.myelin.train.FitConfig;
 import io.myelin.train.ModelSpec;
 import io.myelin.train.Sequential;
@@ -95,7 +95,7 @@ final class LrFindCommand implements Callable<Integer> {
                 userSpec == null ? null : userSpec.normalization());
         ModelSpec spec = userSpec != null ? userSpec : DataSources.defaultSpec(loaded.train());
         try (Backend be = Backends.create(backend); Sequential net = spec.build(be, seed)) {
-            DataSet train = DataSources.encode(loaded.train(), net.loss(), net.outputFeatures(), "training data");
+            EncodedData train = DataSources.encode(loaded.train(), net.loss(), net.outputFeatures(), "training data");
             LearningRateRangeTest test = new LearningRateRangeTest(minLr, maxLr, steps);
             int batch = Math.min(batchSize, train.n());
             int stepsPerEpoch = (train.n() + batch - 1) / batch;

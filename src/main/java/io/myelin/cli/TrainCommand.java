@@ -8,7 +8,7 @@ import io.myelin.loss.Loss;
 import io.myelin.saving.Checkpoints;
 import io.myelin.saving.ModelFiles;
 import io.myelin.schedule.Schedules;
-import io.myelin.train.DataSet;
+import io.myelin.train.EncodedData;
 import io.myelin.train.FitConfig;
 import io.myelin.train.History;
 import io.myelin.train.ModelSpec;
@@ -221,8 +221,8 @@ final class TrainCommand implements Callable<Integer> {
     private Integer execute(Run run) {
         try (Backend be = Backends.create(backend); Sequential net = run.spec().build(be, run.seed())) {
             Loss loss = net.loss();
-            DataSet train = DataSources.encode(run.data().train(), loss, net.outputFeatures(), "training data");
-            DataSet test = run.data().test() == null ? null
+            EncodedData train = DataSources.encode(run.data().train(), loss, net.outputFeatures(), "training data");
+            EncodedData test = run.data().test() == null ? null
                     : DataSources.encode(run.data().test(), loss, net.outputFeatures(), "test data");
             ResumeState resumeFrom = null;
             if (run.resumed() != null) {
@@ -273,7 +273,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Trains, then writes the final outputs (or, after divergence, the last good state) and reports. */
-    private static void finish(Run run, Backend be, Sequential net, FitConfig cfg, DataSet train, DataSet test,
+    private static void finish(Run run, Backend be, Sequential net, FitConfig cfg, EncodedData train, EncodedData test,
                                Map<String, Object> training, RunCheckpoints checkpoints) {
         Path outDir = run.outDir();
         History history;
@@ -303,7 +303,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** A finished run whose reports are missing: writes them and the checkpoint again, without training. */
-    private static void writeReports(Run run, Backend be, Sequential net, DataSet test, Map<String, Object> training,
+    private static void writeReports(Run run, Backend be, Sequential net, EncodedData test, Map<String, Object> training,
                                      History history) {
         System.err.println(run.outDir() + ": all " + history.epochs() + " epochs were done but the reports were not "
                 + "written; writing metrics.json and curves.png without training");
@@ -313,7 +313,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** metrics.json: backend, data, and (unless the run diverged) the history's last values and the test results. */
-    private static Map<String, Object> metrics(Backend be, Sequential net, Run run, History history, DataSet test) {
+    private static Map<String, Object> metrics(Backend be, Sequential net, Run run, History history, EncodedData test) {
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("backend", be.capabilities().label(be.name()));
         metrics.put("data", run.data().description());

@@ -34,8 +34,7 @@ import java.util.Map;
  * parameter's shape, and once a step was taken every trainable parameter must have all its slots.
  *
  * <pre>{@code
- * SafeTensors.write(dir.resolve("optimizer.safetensors"), OptimizerFiles.export(model));
- * OptimizerFiles.load(model, SafeTensors.read(file), file);
+ * SafeTensors.write(dir.resolve("optimizer.safetensors"), OptimizerFiles.export(model));   // Checkpoints.save does this
  * }</pre>
  */
 public final class OptimizerFiles {
@@ -70,12 +69,10 @@ public final class OptimizerFiles {
         return new SafeTensorsFile(tensors, meta);
     }
 
-    /** Checks {@code f} against the model (see the class comment), then replaces the optimizer's state. */
-    public static void load(Sequential model, SafeTensorsFile f, Path file) {
-        prepare(model, f, file).run();
-    }
-
-    /** Checks everything and returns the action that applies it, so callers can check several files first. */
+    /**
+     * Checks {@code f} against the model (see the class comment) and returns the action that replaces the
+     * optimizer's state, so that {@link Checkpoints#load} can check every file before it changes anything.
+     */
     static Runnable prepare(Sequential model, SafeTensorsFile f, Path file) {
         Optimizer opt = model.optimizer();
         Map<String, String> meta = f.metadata();

@@ -108,11 +108,6 @@ public record ResumeState(int epochsCompleted, long globalStep, long seed, int e
         return m;
     }
 
-    /** Parses {@link #toMap()}'s form; see {@link #fromMap(Map, String)}. */
-    public static ResumeState fromMap(Map<String, ?> m) {
-        return fromMap(m, "training state");
-    }
-
     /**
      * Parses {@link #toMap()}'s form strictly (through {@link ConfigObject}): every key known, whole numbers in
      * range ({@code epochs_completed} 4294967298 is refused, not read as 2), {@code batch_size} and {@code epochs}

@@ -309,13 +309,13 @@ public final class Sequential implements AutoCloseable {
     }
 
     /** Loss and metrics over a dataset in inference mode: keys {@code loss} and each metric name. */
-    public Map<String, Double> evaluate(DataSet data) {
+    public Map<String, Double> evaluate(EncodedData data) {
         requireCompiled();
         return new FitLoop(this).evaluate(data, 1024);
     }
 
     /** Trains on {@code train} and returns the per-epoch history. */
-    public History fit(DataSet train, FitConfig config) {
+    public History fit(EncodedData train, FitConfig config) {
         requireCompiled();
         return new FitLoop(this).fit(train, config);
     }
@@ -384,18 +384,8 @@ public final class Sequential implements AutoCloseable {
         return false;
     }
 
-    /** Host copies of every named tensor (early stopping's best weights). */
+    /** Host copies of every named tensor, by name (the last good weights of an epoch, early stopping's best). */
     public Map<String, float[]> weightsSnapshot() {
-        return snapshot();
-    }
-
-    /** Restores tensors saved by {@link #weightsSnapshot()}. */
-    public void restoreWeights(Map<String, float[]> snapshot) {
-        restore(snapshot);
-    }
-
-    /** Host copies of every named tensor (for restoring the last good weights). */
-    Map<String, float[]> snapshot() {
         Map<String, float[]> m = new HashMap<>();
         for (Parameter p : namedTensors()) {
             m.put(p.name(), p.value().toArray());
@@ -403,7 +393,8 @@ public final class Sequential implements AutoCloseable {
         return m;
     }
 
-    void restore(Map<String, float[]> snapshot) {
+    /** Copies back the tensors of a {@link #weightsSnapshot()}; tensors it does not name keep their values. */
+    public void restoreWeights(Map<String, float[]> snapshot) {
         for (Parameter p : namedTensors()) {
             float[] v = snapshot.get(p.name());
             if (v != null) {

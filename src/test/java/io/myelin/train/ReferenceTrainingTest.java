@@ -107,7 +107,7 @@ class ReferenceTrainingTest {
             for (int i = 0; i < n; i++) {
                 System.arraycopy(x[i], 0, allX, i * d, d);
             }
-            double eval = m.evaluate(new DataSet(allX, y, n)).get("loss");
+            double eval = m.evaluate(new EncodedData(allX, y, n)).get("loss");
             double expectedEval = root.get("eval_loss").asDouble();
             assertEquals(expectedEval, eval, 2e-4 + 2e-4 * Math.abs(expectedEval), name + " eval loss");
         }

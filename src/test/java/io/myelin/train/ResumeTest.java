@@ -94,7 +94,7 @@ class ResumeTest {
         return TestBackends.withEach(cases());
     }
 
-    static DataSet blobs(long seed) {
+    static EncodedData blobs(long seed) {
         SeededRandom r = new SeededRandom(seed, 5);
         float[] x = new float[N * 4];
         float[] y = new float[N];
@@ -105,7 +105,7 @@ class ResumeTest {
                 x[i * 4 + j] = (float) (r.nextGaussian() * 1.2 + (j == c ? 1.5 : 0));
             }
         }
-        return new DataSet(x, y, N);
+        return new EncodedData(x, y, N);
     }
 
     private static Sequential model(Backend be, Case c) {

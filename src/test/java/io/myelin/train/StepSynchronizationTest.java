@@ -90,7 +90,7 @@ class StepSynchronizationTest {
         }
     }
 
-    static DataSet data() {
+    static EncodedData data() {
         return SequentialTest.blobs(N, 11);
     }
 
