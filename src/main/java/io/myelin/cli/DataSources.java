@@ -351,20 +351,4 @@ final class DataSources {
             throw new UserError("loss '" + loss.name() + "' needs class labels but " + what + " has real-valued targets");
         }
     }
-
-    /** The settings of {@code --data}, the CSV options and {@code --task} (train's test options at their defaults). */
-    static DataSettings settings(String data, CsvOptions csv, String task) {
-        Character delimiter = csv.delimiterChar();
-        return new DataSettings(data == null ? "digits" : data, csv.labelColumn, !csv.noHeader,
-                delimiter == null ? ',' : delimiter, task == null ? null : parseTask(task), null, null, false);
-    }
-
-    /** {@code --task}'s value; a {@link UserError} naming the known ones otherwise. */
-    static Task parseTask(String name) {
-        try {
-            return Task.fromJsonName(name);
-        } catch (io.myelin.data.DataException e) {
-            throw new UserError("--task must be classification or regression, got '" + name + "'");
-        }
-    }
 }

@@ -13,7 +13,6 @@ import io.myelin.io.SafeTensorsFile;
 import io.myelin.train.ResumeState;
 import io.myelin.train.Sequential;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
