@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
  * {@code --backend auto|cpu|cuda}, one declaration for every command that computes (a picocli mixin).
  *
  * <pre>{@code
- * @Mixin BackendOption backend;
+ * // the field: @Mixin BackendOption backend;
  * try (Backend be = backend.create()) { ... }
  * }</pre>
  */

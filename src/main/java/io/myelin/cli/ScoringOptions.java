@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * trained with.
  *
  * <pre>{@code
- * @Mixin ScoringOptions scoring;
+ * // the field: @Mixin ScoringOptions scoring;
  * try (SavedModel saved = SavedModel.load(scoring.run, be)) { DataSources.Rows rows = scoring.rows(saved, true); }
  * }</pre>
  */

@@ -14,9 +14,9 @@ import java.nio.file.Path;
  * described and checked here once.
  *
  * <pre>{@code
- * @Mixin TrainingInputs inputs;
+ * // the field: @Mixin TrainingInputs inputs;
  * inputs.check();
- * LoadedData d = DataSources.load(inputs.settings(), seed, ...);
+ * TrainCommand.LoadedData d = DataSources.load(inputs.settings(), seed.value(), normalization);
  * }</pre>
  */
 final class TrainingInputs {
