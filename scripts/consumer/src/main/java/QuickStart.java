@@ -7,7 +7,7 @@ import io.myelin.loss.Losses;
 import io.myelin.nn.Dense;
 import io.myelin.nn.Dropout;
 import io.myelin.optim.Adam;
-import io.myelin.train.DataSet;
+import io.myelin.train.EncodedData;
 import io.myelin.train.FitConfig;
 import io.myelin.train.History;
 import io.myelin.train.Sequential;
@@ -18,8 +18,8 @@ import java.util.Map;
 public final class QuickStart {
     public static void main(String[] args) {
         TrainTest digits = Digits.trainTest(42);                           // 1,438 train, 359 test images
-        DataSet train = encode(digits.train());
-        DataSet test = encode(digits.test());
+        EncodedData train = encode(digits.train());
+        EncodedData test = encode(digits.test());
         try (Backend backend = Backends.create("cpu");                     // or "auto" (CUDA when usable), "cuda"
              Sequential model = new Sequential(backend, 64, 42)) {          // 64 input features, seed 42
             model.add(new Dense(128, "relu"))
@@ -34,11 +34,11 @@ public final class QuickStart {
     }
 
     /** Pixels 0..16 scaled to [0, 1]; targets are the class indices the sparse loss expects. */
-    private static DataSet encode(Dataset d) {
+    private static EncodedData encode(Dataset d) {
         float[] x = d.x().clone();
         for (int i = 0; i < x.length; i++) {
             x[i] /= 16f;
         }
-        return new DataSet(x, d.classLabelsAsFloats(), d.n());
+        return new EncodedData(x, d.classLabelsAsFloats(), d.n());
     }
 }

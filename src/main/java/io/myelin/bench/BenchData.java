@@ -5,7 +5,7 @@ import io.myelin.data.FashionMnist;
 import io.myelin.data.Normalizer;
 import io.myelin.data.TrainTest;
 import io.myelin.random.SeededRandom;
-import io.myelin.train.DataSet;
+import io.myelin.train.EncodedData;
 
 /**
  * Training (and test) arrays for a benchmark, already in memory as the model consumes them: inputs as
@@ -19,7 +19,7 @@ import io.myelin.train.DataSet;
  *
  * @param test null for synthetic data
  */
-public record BenchData(String name, DataSet train, DataSet test, int classes) {
+public record BenchData(String name, EncodedData train, EncodedData test, int classes) {
     /** Stream id of the synthetic-data generator (init streams are the layer indices). */
     private static final int SYNTHETIC_STREAM = 2_000_003;
 
@@ -40,14 +40,14 @@ public record BenchData(String name, DataSet train, DataSet test, int classes) {
         for (int i = 0; i < n; i++) {
             y[i] = r.nextInt(classes);
         }
-        return new BenchData(BenchConfig.SYNTHETIC, new DataSet(x, y, n), null, classes);
+        return new BenchData(BenchConfig.SYNTHETIC, new EncodedData(x, y, n), null, classes);
     }
 
     public int features() {
         return train.features();
     }
 
-    private static DataSet encode(Dataset d) {
-        return new DataSet(d.x(), d.classLabelsAsFloats(), d.n());
+    private static EncodedData encode(Dataset d) {
+        return new EncodedData(d.x(), d.classLabelsAsFloats(), d.n());
     }
 }

@@ -4,6 +4,7 @@ import io.myelin.bench.BenchConfig;
 import io.myelin.bench.BenchResult;
 import io.myelin.bench.TrainingBench;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -51,11 +52,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--classes", defaultValue = "10", description = "Synthetic classes (default: ${DEFAULT-VALUE}).")
     int classes;
 
-    @Option(names = "--backend", defaultValue = "auto", description = "auto | cpu | cuda (default: ${DEFAULT-VALUE}).")
-    String backend;
+    @Mixin
+    BackendOption backend;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed for init, shuffling and synthetic data.")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Option(names = "--format", defaultValue = "text", description = "text | json (one JSON line) (default: ${DEFAULT-VALUE}).")
     String format;
@@ -77,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
         List<Integer> widths = model != null ? null : parseWidths(hidden == null ? "256,128" : hidden);
         String dataName = data != null ? data : steps != null ? BenchConfig.SYNTHETIC : BenchConfig.FASHION_MNIST;
         BenchConfig config = new BenchConfig(model, widths, dataName, batchSize, epochs == null ? 3 : epochs,
-                steps == null ? 0 : steps, warmupSteps, samples, features, classes, backend, seed);
+                steps == null ? 0 : steps, warmupSteps, samples, features, classes, backend.name(), seed.value());
         BenchResult result = TrainingBench.run(config);
         System.out.print(format.equals("json") ? result.toJson() + System.lineSeparator() : result.toText());
         return 0;

@@ -3,9 +3,9 @@ package io.myelin.cli;
 import picocli.CommandLine.Option;
 
 /**
- * How a CSV {@code --data} file is laid out: {@code --label-column}, {@code --no-header}, {@code --delimiter}.
- * Shared by train, lr-find, evaluate and predict; for evaluate and predict each one given overrides what the
- * run was trained with.
+ * How a CSV {@code --data} file is laid out: {@code --label-column}, {@code --no-header}, {@code --delimiter}
+ * (a picocli mixin, inside {@link TrainingInputs} for train and lr-find and {@link ScoringOptions} for evaluate
+ * and predict, where each one given overrides what the run was trained with).
  */
 final class CsvOptions {
     @Option(names = "--label-column", paramLabel = "NAME",

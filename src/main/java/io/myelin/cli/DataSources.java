@@ -13,7 +13,7 @@ import io.myelin.data.Splits;
 import io.myelin.data.Task;
 import io.myelin.data.TrainTest;
 import io.myelin.loss.Loss;
-import io.myelin.train.DataSet;
+import io.myelin.train.EncodedData;
 import io.myelin.train.ModelSpec;
 
 import java.io.InputStream;
@@ -281,7 +281,7 @@ final class DataSources {
     }
 
     /** Encodes a dataset's labels as the loss consumes them; errors name the mismatch and the first row concerned. */
-    static DataSet encode(Dataset d, Loss loss, int outputs, String what) {
+    static EncodedData encode(Dataset d, Loss loss, int outputs, String what) {
         float[] y;
         switch (loss.targetKind()) {
             case SPARSE_CLASSES -> {
@@ -324,7 +324,7 @@ final class DataSources {
                 }
             }
         }
-        return new DataSet(d.x(), y, d.n());
+        return new EncodedData(d.x(), y, d.n());
     }
 
     /** Names the first row (in the source file) whose class has no model output. */
@@ -349,22 +349,6 @@ final class DataSources {
     private static void requireClasses(Dataset d, Loss loss, String what) {
         if (!d.isClassification()) {
             throw new UserError("loss '" + loss.name() + "' needs class labels but " + what + " has real-valued targets");
-        }
-    }
-
-    /** The settings of {@code --data}, the CSV options and {@code --task} (train's test options at their defaults). */
-    static DataSettings settings(String data, CsvOptions csv, String task) {
-        Character delimiter = csv.delimiterChar();
-        return new DataSettings(data == null ? "digits" : data, csv.labelColumn, !csv.noHeader,
-                delimiter == null ? ',' : delimiter, task == null ? null : parseTask(task), null, null, false);
-    }
-
-    /** {@code --task}'s value; a {@link UserError} naming the known ones otherwise. */
-    static Task parseTask(String name) {
-        try {
-            return Task.fromJsonName(name);
-        } catch (io.myelin.data.DataException e) {
-            throw new UserError("--task must be classification or regression, got '" + name + "'");
         }
     }
 }

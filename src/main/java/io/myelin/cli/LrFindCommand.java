@@ -1,9 +1,8 @@
 package io.myelin.cli;
 
 import io.myelin.backend.Backend;
-import io.myelin.backend.Backends;
 import io.myelin.io.AtomicFiles;
-import io.myelin.train.DataSet;
+import io.myelin.train.EncodedData;
 import io.myelin.train.FitConfig;
 import io.myelin.train.ModelSpec;
 import io.myelin.train.Sequential;
@@ -39,24 +38,11 @@ final class LrFindCommand implements Callable<Integer> {
     static final String CSV = "lr_find.csv";
     static final String PNG = "lr_find.png";
 
-    @Option(names = "--model", description = "Model spec JSON (default: an MLP suited to the data).")
-    Path model;
-
-    @Option(names = "--data", defaultValue = "digits",
-            description = "digits | fashion-mnist | DIR with IDX files | FILE.csv (default: ${DEFAULT-VALUE}).")
-    String data;
+    @Mixin
+    TrainingInputs inputs;
 
     @Mixin
-    CsvOptions csv;
-
-    @Option(names = "--task", paramLabel = "classification|regression", description = "As for train.")
-    String task;
-
-    @Option(names = "--batch-size", defaultValue = "32", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seed for init, shuffling, dropout, splits.")
-    long seed;
+    SeedOption seed;
 
     @Option(names = "--min-lr", defaultValue = "1e-6", description = "Rate of the first step (default: ${DEFAULT-VALUE}).")
     double minLr;
@@ -67,8 +53,8 @@ final class LrFindCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "100", description = "Steps of the sweep (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--backend", defaultValue = "auto", description = "auto | cpu | cuda (default: ${DEFAULT-VALUE}).")
-    String backend;
+    @Mixin
+    BackendOption backend;
 
     @Option(names = "--out", description = "Output directory (default: runs/lr-find-<timestamp>).")
     Path out;
@@ -84,20 +70,18 @@ final class LrFindCommand implements Callable<Integer> {
         if (!(minLr > 0) || !(maxLr > minLr) || !Double.isFinite(maxLr)) {
             throw new UserError("--min-lr and --max-lr must satisfy 0 < min < max, got " + minLr + " and " + maxLr);
         }
-        if (batchSize < 1) {
-            throw new UserError("--batch-size must be at least 1, got " + batchSize);
-        }
+        inputs.check();
         Path dir = out != null ? out
                 : Path.of("runs", "lr-find-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         checkOut(dir);
-        ModelSpec userSpec = model != null ? ModelSpec.read(model) : null;
-        TrainCommand.LoadedData loaded = DataSources.load(DataSources.settings(data, csv, task), seed,
+        ModelSpec userSpec = inputs.spec();
+        TrainCommand.LoadedData loaded = DataSources.load(inputs.settings(), seed.value(),
                 userSpec == null ? null : userSpec.normalization());
         ModelSpec spec = userSpec != null ? userSpec : DataSources.defaultSpec(loaded.train());
-        try (Backend be = Backends.create(backend); Sequential net = spec.build(be, seed)) {
-            DataSet train = DataSources.encode(loaded.train(), net.loss(), net.outputFeatures(), "training data");
+        try (Backend be = backend.create(); Sequential net = spec.build(be, seed.value())) {
+            EncodedData train = DataSources.encode(loaded.train(), net.loss(), net.outputFeatures(), "training data");
             LearningRateRangeTest test = new LearningRateRangeTest(minLr, maxLr, steps);
-            int batch = Math.min(batchSize, train.n());
+            int batch = Math.min(inputs.batchSize, train.n());
             int stepsPerEpoch = (train.n() + batch - 1) / batch;
             int epochs = (steps + stepsPerEpoch - 1) / stepsPerEpoch;
             net.fit(train, FitConfig.builder().epochs(epochs).batchSize(batch).callback(test).build());

@@ -1,7 +1,6 @@
 package io.myelin.cli;
 
 import io.myelin.backend.Backend;
-import io.myelin.backend.Backends;
 import io.myelin.data.Normalizer;
 import io.myelin.data.Task;
 import io.myelin.io.AtomicFiles;
@@ -9,11 +8,9 @@ import io.myelin.loss.Loss;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -30,19 +27,8 @@ import java.util.concurrent.Callable;
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Predict every row of a CSV file or standard input with a trained model (CSV to stdout or --out).")
 final class PredictCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "Run directory written by 'myelin train'.")
-    Path run;
-
-    @Option(names = "--data", paramLabel = "FILE.csv|-|digits|fashion-mnist|DIR",
-            description = "Rows to score: a CSV file with or without the label column, - for standard input, or the "
-                    + "test part of digits, fashion-mnist or an IDX directory (default: the run's test data).")
-    String data;
-
     @Mixin
-    CsvOptions csv;
-
-    @Option(names = "--seed", description = "Seed of the train/test split (default: the run's seed).")
-    Long seed;
+    ScoringOptions scoring;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the CSV to FILE (atomically) instead of stdout.")
     Path out;
@@ -54,8 +40,8 @@ final class PredictCommand implements Callable<Integer> {
             description = "Monte-Carlo dropout passes (0 = off; otherwise at least 2).")
     int mcPasses;
 
-    @Option(names = "--backend", defaultValue = "auto")
-    String backend;
+    @Mixin
+    BackendOption backend;
 
     @Override
     public Integer call() {
@@ -66,9 +52,8 @@ final class PredictCommand implements Callable<Integer> {
             throw new UserError("--mc-dropout needs at least 2 passes (0 = off), got " + mcPasses);
         }
         String csvText;
-        try (Backend be = Backends.create(backend); SavedModel saved = SavedModel.load(run, be)) {
-            DataSources.Rows rows = DataSources.forModel(run, saved.modelJson(), data, csv, seed, false, System.in);
-            DataSources.warnDrift(saved.profile(), rows);
+        try (Backend be = backend.create(); SavedModel saved = SavedModel.load(scoring.run, be)) {
+            DataSources.Rows rows = scoring.rows(saved, false);
             int n = limit == null ? rows.n() : Math.min(limit, rows.n());
             int f = rows.numFeatures();
             float[] x = Arrays.copyOf(rows.x(), n * f);

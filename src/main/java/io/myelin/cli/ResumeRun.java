@@ -2,7 +2,7 @@ package io.myelin.cli;
 
 import io.myelin.io.CheckpointCommit;
 import io.myelin.io.CheckpointManifest;
-import io.myelin.io.Checkpoints;
+import io.myelin.saving.Checkpoints;
 import io.myelin.train.ModelSpec;
 import io.myelin.train.ResumeState;
 

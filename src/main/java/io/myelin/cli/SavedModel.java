@@ -3,7 +3,7 @@ package io.myelin.cli;
 import io.myelin.backend.Backend;
 import io.myelin.config.StrictJson;
 import io.myelin.data.Normalizer;
-import io.myelin.io.ModelFiles;
+import io.myelin.saving.ModelFiles;
 import io.myelin.train.ModelSpec;
 import io.myelin.train.Sequential;
 

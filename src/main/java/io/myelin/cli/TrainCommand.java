@@ -1,13 +1,13 @@
 package io.myelin.cli;
 
 import io.myelin.backend.Backend;
-import io.myelin.backend.Backends;
 import io.myelin.data.Dataset;
 import io.myelin.io.CheckpointCommit;
-import io.myelin.io.Checkpoints;
 import io.myelin.loss.Loss;
+import io.myelin.saving.Checkpoints;
+import io.myelin.saving.ModelFiles;
 import io.myelin.schedule.Schedules;
-import io.myelin.train.DataSet;
+import io.myelin.train.EncodedData;
 import io.myelin.train.FitConfig;
 import io.myelin.train.History;
 import io.myelin.train.ModelSpec;
@@ -47,20 +47,14 @@ final class TrainCommand implements Callable<Integer> {
     private static final List<String> KEPT_BY_RESUME = List.of("--model", "--init-weights", "--seed", "--validation-split",
             "--task", "--test-data", "--test-split", "--scale-targets", "--no-header", "--delimiter");
 
-    @Option(names = "--model", description = "Model spec JSON (default: an MLP suited to the data).")
-    Path model;
-
-    @Option(names = "--data", defaultValue = "digits",
-            description = "digits | fashion-mnist | DIR with IDX files | FILE.csv (default: ${DEFAULT-VALUE}).")
-    String data;
+    @Mixin
+    TrainingInputs inputs;
 
     @Mixin
-    CsvOptions csv;
+    SeedOption seed;
 
-    @Option(names = "--task", paramLabel = "classification|regression",
-            description = "What the CSV label column holds (default: inferred: names, or integers with at most 50 "
-                    + "distinct values, are classes; other numbers are regression targets).")
-    String task;
+    @Mixin
+    BackendOption backend;
 
     @Option(names = "--test-data", paramLabel = "FILE.csv",
             description = "A separate CSV test file, read like --data (then nothing is split off).")
@@ -83,17 +77,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Epochs in total (default: ${DEFAULT-VALUE}; with --resume: the run's original epochs).")
     int epochs;
 
-    @Option(names = "--batch-size", defaultValue = "32", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seed for init, shuffling, dropout, splits.")
-    long seed;
-
     @Option(names = "--no-shuffle", description = "Keep the data order every epoch.")
     boolean noShuffle;
-
-    @Option(names = "--backend", defaultValue = "auto", description = "auto | cpu | cuda (default: ${DEFAULT-VALUE}).")
-    String backend;
 
     @Option(names = "--validation-split", defaultValue = "0", description = "Fraction of training data held out.")
     double validationSplit;
@@ -142,9 +127,7 @@ final class TrainCommand implements Callable<Integer> {
         if (epochs < 1) {
             throw new UserError("--epochs must be at least 1, got " + epochs);
         }
-        if (batchSize < 1) {
-            throw new UserError("--batch-size must be at least 1, got " + batchSize);
-        }
+        inputs.check();
         if (checkpointEvery < 0) {
             throw new UserError("--checkpoint-every must be a number of epochs (0: only at the end), got "
                     + checkpointEvery);
@@ -168,14 +151,14 @@ final class TrainCommand implements Callable<Integer> {
         if (out == null) {
             OutputDirectory.checkWritable(outDir);
         }
-        ModelSpec userSpec = model != null ? ModelSpec.read(model) : null;
-        DataSettings d = DataSources.settings(data, csv, task);
+        ModelSpec userSpec = inputs.spec();
+        DataSettings d = inputs.settings();
         DataSettings settings = new DataSettings(d.data(), d.labelColumn(), d.header(), d.delimiter(), d.task(), testData,
                 testSplit, scaleTargets);
-        LoadedData loaded = DataSources.load(settings, seed, userSpec == null ? null : userSpec.normalization());
+        LoadedData loaded = DataSources.load(settings, seed.value(), userSpec == null ? null : userSpec.normalization());
         ModelSpec spec = userSpec != null ? userSpec : DataSources.defaultSpec(loaded.train());
-        return new Run(spec, seed, loaded, data, csv.labelColumn, epochs, batchSize, !noShuffle, validationSplit, null,
-                null, outDir, false);
+        return new Run(spec, seed.value(), loaded, inputs.data, inputs.csv.labelColumn, epochs, inputs.batchSize,
+                !noShuffle, validationSplit, null, null, outDir, false);
     }
 
     /** A fresh run does not write over a directory holding another run's files unless --force is given. */
@@ -208,26 +191,26 @@ final class TrainCommand implements Callable<Integer> {
                     : resume + " has already done all " + st.epochsCompleted() + " of its epochs; give --epochs N with N > "
                             + st.epochsCompleted() + " to train further");
         }
-        String source = given("--data") ? data : r.data();
-        String label = given("--label-column") ? csv.labelColumn : r.labelColumn();
+        String source = given("--data") ? inputs.data : r.data();
+        String label = given("--label-column") ? inputs.csv.labelColumn : r.labelColumn();
         Map<?, ?> training = r.modelJson().get("training") instanceof Map<?, ?> t ? t : Map.of();
         DataSettings settings = DataSettings.fromMap(training).withData(source).withLabelColumn(label);
         LoadedData loaded = DataSources.loadSaved(settings, r.seed(), r.modelJson());
-        return new Run(r.spec(), r.seed(), loaded, source, label, total, given("--batch-size") ? batchSize : st.batchSize(),
+        return new Run(r.spec(), r.seed(), loaded, source, label, total, given("--batch-size") ? inputs.batchSize : st.batchSize(),
                 !noShuffle && st.shuffle(), st.validationSplit(), r.scheduleSteps(), r, outDir, reportsOnly);
     }
 
     private Integer execute(Run run) {
-        try (Backend be = Backends.create(backend); Sequential net = run.spec().build(be, run.seed())) {
+        try (Backend be = backend.create(); Sequential net = run.spec().build(be, run.seed())) {
             Loss loss = net.loss();
-            DataSet train = DataSources.encode(run.data().train(), loss, net.outputFeatures(), "training data");
-            DataSet test = run.data().test() == null ? null
+            EncodedData train = DataSources.encode(run.data().train(), loss, net.outputFeatures(), "training data");
+            EncodedData test = run.data().test() == null ? null
                     : DataSources.encode(run.data().test(), loss, net.outputFeatures(), "test data");
             ResumeState resumeFrom = null;
             if (run.resumed() != null) {
                 resumeFrom = Checkpoints.load(net, run.resumed().dir());
             } else if (initWeights != null) {
-                io.myelin.io.ModelFiles.loadInitialWeights(net, initWeights).report().forEach(System.err::println);
+                ModelFiles.loadInitialWeights(net, initWeights).report().forEach(System.err::println);
             }
             System.err.println("data: " + run.data().description() + "; model: " + net.inputFeatures() + " -> "
                     + net.outputFeatures() + ", " + net.parameters().stream().mapToLong(p -> p.value().size()).sum()
@@ -272,7 +255,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Trains, then writes the final outputs (or, after divergence, the last good state) and reports. */
-    private static void finish(Run run, Backend be, Sequential net, FitConfig cfg, DataSet train, DataSet test,
+    private static void finish(Run run, Backend be, Sequential net, FitConfig cfg, EncodedData train, EncodedData test,
                                Map<String, Object> training, RunCheckpoints checkpoints) {
         Path outDir = run.outDir();
         History history;
@@ -302,7 +285,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** A finished run whose reports are missing: writes them and the checkpoint again, without training. */
-    private static void writeReports(Run run, Backend be, Sequential net, DataSet test, Map<String, Object> training,
+    private static void writeReports(Run run, Backend be, Sequential net, EncodedData test, Map<String, Object> training,
                                      History history) {
         System.err.println(run.outDir() + ": all " + history.epochs() + " epochs were done but the reports were not "
                 + "written; writing metrics.json and curves.png without training");
@@ -312,7 +295,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** metrics.json: backend, data, and (unless the run diverged) the history's last values and the test results. */
-    private static Map<String, Object> metrics(Backend be, Sequential net, Run run, History history, DataSet test) {
+    private static Map<String, Object> metrics(Backend be, Sequential net, Run run, History history, EncodedData test) {
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("backend", be.capabilities().label(be.name()));
         metrics.put("data", run.data().description());

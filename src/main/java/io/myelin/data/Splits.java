@@ -5,7 +5,7 @@ import io.myelin.random.SeededRandom;
 import java.util.Arrays;
 
 /**
- * Seeded shuffles and train/validation/test splits. The permutation is a pure function of {@code (seed, n)}
+ * A seeded permutation and train/validation/test splits. The permutation is a pure function of {@code (seed, n)}
  * (Philox stream {@link #SPLIT_STREAM} of {@link SeededRandom}), so the same seed gives the same split on
  * every machine. Not stratified.
  *
@@ -32,11 +32,6 @@ public final class Splits {
         }
         new SeededRandom(seed, SPLIT_STREAM).shuffle(p);
         return p;
-    }
-
-    /** The dataset in a seeded random order. */
-    public static Dataset shuffled(Dataset d, long seed) {
-        return d.subset(permutation(d.n(), seed));
     }
 
     /** A seeded train/test split; {@code testFraction} in [0, 1). */

@@ -10,11 +10,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -276,17 +274,6 @@ public final class SafeTensors {
     /** What {@link #write} puts in a file, for {@link AtomicFiles#writeAll} with other files. */
     public static AtomicFiles.Content content(SafeTensorsFile content) {
         return out -> writeTo(content, out);
-    }
-
-    /** The bytes {@link #write} would put in a file. */
-    public static byte[] toBytes(SafeTensorsFile content) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            writeTo(content, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     private static void writeTo(SafeTensorsFile content, OutputStream out) throws IOException {

@@ -1,11 +1,13 @@
 /**
- * Model-file IO: atomic file writes ({@link io.myelin.io.AtomicFiles}), the safetensors weight format
- * ({@link io.myelin.io.SafeTensors}), optimizer state files ({@link io.myelin.io.OptimizerFiles}) and resumable
- * checkpoints ({@link io.myelin.io.Checkpoints}), on plain host {@code float[]} arrays.
+ * File formats and file mechanics, on plain host {@code float[]} arrays and knowing nothing of models: the
+ * safetensors weight format ({@link io.myelin.io.SafeTensors}, {@link io.myelin.io.NamedTensor}), atomic file
+ * writes ({@link io.myelin.io.AtomicFiles}), the checkpoint commit protocol and its manifest ({@link
+ * io.myelin.io.CheckpointCommit}, {@link io.myelin.io.CheckpointManifest}), fault injection for testing it
+ * ({@link io.myelin.io.FaultInjection}) and the errors of reading and writing ({@link
+ * io.myelin.io.ModelFileException}, {@link io.myelin.io.OutputWriteException}). What maps a model's tensors to
+ * these files is {@code io.myelin.saving}, above the model.
  *
- * <p>Weights are stored with PyTorch-compatible names and layouts (a Dense weight {@code [out, in]}), so a
- * file moves both ways between Myelin and PyTorch. A malformed file raises a
- * {@link io.myelin.io.ModelFileException} naming the file and the tensor.
+ * <p>A malformed file raises a {@link io.myelin.io.ModelFileException} naming the file and the tensor.
  *
  * <pre>{@code
  * SafeTensors.write(dir.resolve("weights.safetensors"), file);

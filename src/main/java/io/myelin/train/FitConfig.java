@@ -13,7 +13,7 @@ import java.util.List;
  * FitConfig cfg = FitConfig.builder().epochs(10).batchSize(128).validationSplit(0.1).build();
  * }</pre>
  */
-public record FitConfig(int epochs, int batchSize, boolean shuffle, double validationSplit, DataSet validation,
+public record FitConfig(int epochs, int batchSize, boolean shuffle, double validationSplit, EncodedData validation,
                         List<Callback> callbacks, int initialEpoch, ResumeState resume) {
 
     public FitConfig {
@@ -38,7 +38,7 @@ public record FitConfig(int epochs, int batchSize, boolean shuffle, double valid
     }
 
     /** Without a resume state. */
-    public FitConfig(int epochs, int batchSize, boolean shuffle, double validationSplit, DataSet validation,
+    public FitConfig(int epochs, int batchSize, boolean shuffle, double validationSplit, EncodedData validation,
                      List<Callback> callbacks, int initialEpoch) {
         this(epochs, batchSize, shuffle, validationSplit, validation, callbacks, initialEpoch, null);
     }
@@ -53,7 +53,7 @@ public record FitConfig(int epochs, int batchSize, boolean shuffle, double valid
         private int batchSize = 32;
         private boolean shuffle = true;
         private double validationSplit;
-        private DataSet validation;
+        private EncodedData validation;
         private final List<Callback> callbacks = new ArrayList<>();
         private int initialEpoch;
         private ResumeState resume;
@@ -78,7 +78,7 @@ public record FitConfig(int epochs, int batchSize, boolean shuffle, double valid
             return this;
         }
 
-        public Builder validationData(DataSet v) {
+        public Builder validationData(EncodedData v) {
             validation = v;
             return this;
         }

@@ -36,10 +36,10 @@ final class FitLoop {
         this.be = model.backend();
     }
 
-    History fit(DataSet all, FitConfig cfg) {
+    History fit(EncodedData all, FitConfig cfg) {
         checkData(all, "training");
-        DataSet train = all;
-        DataSet validation = cfg.validation();
+        EncodedData train = all;
+        EncodedData validation = cfg.validation();
         if (cfg.validationSplit() > 0) {
             int nVal = (int) Math.round(all.n() * cfg.validationSplit());
             if (nVal < 1 || nVal >= all.n()) {
@@ -52,7 +52,7 @@ final class FitLoop {
         if (validation != null) {
             checkData(validation, "validation");
         }
-        final DataSet trainSet = train;
+        final EncodedData trainSet = train;
         int n = train.n();
         int batch = Math.min(cfg.batchSize(), n);
         long stepsPerEpoch = (n + batch - 1) / batch;
@@ -63,7 +63,7 @@ final class FitLoop {
             resume(cfg.resume(), history, callbacks);
         }
         SeededRandom shuffler = new SeededRandom(model.seed(), SHUFFLE_STREAM);
-        final DataSet validationSet = validation;
+        final EncodedData validationSet = validation;
         try (Tensor x = Scope.unscoped(() -> Tensor.of(be, trainSet.x(), n, trainSet.features()));
              Tensor y = Scope.unscoped(() -> Tensor.of(be, trainSet.y(), n, trainSet.targetCols()));
              Resident val = validationSet == null ? null : Resident.upload(be, validationSet);
@@ -73,7 +73,7 @@ final class FitLoop {
             int[] order = new int[n];
             for (int epoch = cfg.initialEpoch(); epoch < cfg.epochs() && !state.stopRequested(); epoch++) {
                 long t0 = System.nanoTime();
-                Map<String, float[]> lastGood = model.snapshot();
+                Map<String, float[]> lastGood = model.weightsSnapshot();
                 for (int i = 0; i < n; i++) {
                     order[i] = i;
                 }
@@ -216,7 +216,7 @@ final class FitLoop {
     }
 
     /** Loss (incl. penalty) and metrics over data in inference mode; the data are uploaded once. */
-    Map<String, Double> evaluate(DataSet data, int batch) {
+    Map<String, Double> evaluate(EncodedData data, int batch) {
         checkData(data, "evaluation");
         try (Resident resident = Resident.upload(be, data)) {
             return evaluate(resident, batch);
@@ -272,7 +272,7 @@ final class FitLoop {
 
     /** A data set uploaded to the backend for the length of a fit or an evaluation. */
     private record Resident(Tensor x, Tensor y, int n) implements AutoCloseable {
-        static Resident upload(Backend be, DataSet d) {
+        static Resident upload(Backend be, EncodedData d) {
             Tensor x = Scope.unscoped(() -> Tensor.of(be, d.x(), d.n(), d.features()));
             Tensor y = Scope.unscoped(() -> Tensor.of(be, d.y(), d.n(), d.targetCols()));
             return new Resident(x, y, d.n());
@@ -285,7 +285,7 @@ final class FitLoop {
         }
     }
 
-    private void checkData(DataSet d, String what) {
+    private void checkData(EncodedData d, String what) {
         if (d.features() != model.inputFeatures()) {
             int[] shape = model.inputShape();
             throw new IllegalArgumentException("the " + what + " data have " + d.features()
@@ -310,7 +310,7 @@ final class FitLoop {
 
     private void diverged(int epoch, long step, Map<String, float[]> lastGood, float value) {
         String culprit = firstNonFinite();
-        model.restore(lastGood);
+        model.restoreWeights(lastGood);
         throw new TrainingDivergedException("training diverged: loss became " + value + " at epoch " + (epoch + 1)
                 + ", step " + step + (culprit == null ? "" : " (first non-finite values in " + culprit + ")")
                 + "; weights restored to the start of epoch " + (epoch + 1)
@@ -352,7 +352,7 @@ final class FitLoop {
 
     private void nonFiniteWeights(int epoch, Map<String, float[]> lastGood) {
         String culprit = firstNonFinite();
-        model.restore(lastGood);
+        model.restoreWeights(lastGood);
         throw new TrainingDivergedException("training diverged: weights became non-finite during epoch " + (epoch + 1)
                 + (culprit == null ? "" : " (first in " + culprit + ")") + " although the loss stayed finite; weights "
                 + "restored to the start of epoch " + (epoch + 1) + ". Try a smaller learning rate, gradient clipping "

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  */
 public record KFold(List<Map<String, Double>> folds, Map<String, Double> mean) {
 
-    public static KFold run(Supplier<Sequential> modelFactory, DataSet data, int k, FitConfig cfg, long seed) {
+    public static KFold run(Supplier<Sequential> modelFactory, EncodedData data, int k, FitConfig cfg, long seed) {
         if (k < 2 || k > data.n()) {
             throw new IllegalArgumentException("k-fold needs 2 <= k <= samples (" + data.n() + "), got " + k);
         }
@@ -47,7 +47,7 @@ public record KFold(List<Map<String, Double>> folds, Map<String, Double> mean) {
         return new KFold(List.copyOf(folds), mean);
     }
 
-    private static DataSet rows(DataSet d, List<Integer> idx) {
+    private static EncodedData rows(EncodedData d, List<Integer> idx) {
         int f = d.features();
         int t = d.targetCols();
         float[] x = new float[idx.size() * f];
@@ -56,6 +56,6 @@ public record KFold(List<Map<String, Double>> folds, Map<String, Double> mean) {
             System.arraycopy(d.x(), idx.get(i) * f, x, i * f, f);
             System.arraycopy(d.y(), idx.get(i) * t, y, i * t, t);
         }
-        return new DataSet(x, y, idx.size());
+        return new EncodedData(x, y, idx.size());
     }
 }

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * Where a training run stands after a completed epoch, beyond the weights and the optimizer state: what a
  * resumed run needs to continue the same trajectory. Saved as {@code training_state.json} in a checkpoint
- * (see {@code io.myelin.io.Checkpoints}); {@link FitConfig.Builder#resumeFrom} continues from it.
+ * (see {@code io.myelin.saving.Checkpoints}); {@link FitConfig.Builder#resumeFrom} continues from it.
  *
  * <p>Nothing else is needed for a bit-identical continuation: the shuffle order of epoch {@code e} is a
  * pure function of (seed, e), dropout masks of (seed, layer, global step), schedules of (global step,
@@ -106,11 +106,6 @@ public record ResumeState(int epochsCompleted, long globalStep, long seed, int e
         m.put("callbacks", callbacks);
         m.put("history", history);
         return m;
-    }
-
-    /** Parses {@link #toMap()}'s form; see {@link #fromMap(Map, String)}. */
-    public static ResumeState fromMap(Map<String, ?> m) {
-        return fromMap(m, "training state");
     }
 
     /**

@@ -4,7 +4,6 @@ import io.myelin.autograd.GradMode;
 import io.myelin.backend.Backend;
 import io.myelin.backend.BinaryOp;
 import io.myelin.backend.UnaryOp;
-import io.myelin.io.Checkpoints;
 import io.myelin.loss.CrossEntropy;
 import io.myelin.loss.Loss;
 import io.myelin.nn.ForwardContext;
@@ -16,7 +15,6 @@ import io.myelin.optim.Optimizer;
 import io.myelin.tensor.Scope;
 import io.myelin.tensor.Tensor;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -205,7 +203,13 @@ public final class Sequential implements AutoCloseable {
 
     /**
      * Where training stands after the last completed epoch of {@link #fit} (or as loaded from a checkpoint);
-     * null before any. Saved with the weights and optimizer state by {@link #saveCheckpoint}.
+     * null before any. {@code io.myelin.saving.Checkpoints} saves it with the weights and optimizer state:
+     * <pre>{@code
+     * model.fit(train, cfg); Checkpoints.save(model, dir);
+     * // later, on a model built from the same spec and seed:
+     * ResumeState s = Checkpoints.load(other, dir);
+     * other.fit(train, FitConfig.builder().epochs(20).resumeFrom(s).build());
+     * }</pre>
      */
     public ResumeState resumeState() {
         return resumeState;
@@ -213,25 +217,6 @@ public final class Sequential implements AutoCloseable {
 
     public void setResumeState(ResumeState state) {
         this.resumeState = state;
-    }
-
-    /**
-     * Writes a resumable checkpoint to {@code dir}: {@code weights.safetensors}, {@code optimizer.safetensors}
-     * and {@code training_state.json} (see {@link Checkpoints}).
-     * <pre>{@code
-     * model.fit(train, cfg); model.saveCheckpoint(dir);
-     * // later, on a model built from the same spec and seed:
-     * ResumeState s = other.loadCheckpoint(dir);
-     * other.fit(train, FitConfig.builder().epochs(20).resumeFrom(s).build());
-     * }</pre>
-     */
-    public void saveCheckpoint(Path dir) {
-        Checkpoints.save(this, dir);
-    }
-
-    /** Loads weights, optimizer state and global step from a checkpoint; returns its state for {@code resumeFrom}. */
-    public ResumeState loadCheckpoint(Path dir) {
-        return Checkpoints.load(this, dir);
     }
 
     /** True when the loss consumes logits through the fused softmax-cross-entropy. */
@@ -325,13 +310,13 @@ public final class Sequential implements AutoCloseable {
     }
 
     /** Loss and metrics over a dataset in inference mode: keys {@code loss} and each metric name. */
-    public Map<String, Double> evaluate(DataSet data) {
+    public Map<String, Double> evaluate(EncodedData data) {
         requireCompiled();
         return new FitLoop(this).evaluate(data, 1024);
     }
 
     /** Trains on {@code train} and returns the per-epoch history. */
-    public History fit(DataSet train, FitConfig config) {
+    public History fit(EncodedData train, FitConfig config) {
         requireCompiled();
         return new FitLoop(this).fit(train, config);
     }
@@ -400,18 +385,8 @@ public final class Sequential implements AutoCloseable {
         return false;
     }
 
-    /** Host copies of every named tensor (early stopping's best weights). */
+    /** Host copies of every named tensor, by name (the last good weights of an epoch, early stopping's best). */
     public Map<String, float[]> weightsSnapshot() {
-        return snapshot();
-    }
-
-    /** Restores tensors saved by {@link #weightsSnapshot()}. */
-    public void restoreWeights(Map<String, float[]> snapshot) {
-        restore(snapshot);
-    }
-
-    /** Host copies of every named tensor (for restoring the last good weights). */
-    Map<String, float[]> snapshot() {
         Map<String, float[]> m = new HashMap<>();
         for (Parameter p : namedTensors()) {
             m.put(p.name(), p.value().toArray());
@@ -419,7 +394,8 @@ public final class Sequential implements AutoCloseable {
         return m;
     }
 
-    void restore(Map<String, float[]> snapshot) {
+    /** Copies back the tensors of a {@link #weightsSnapshot()}; tensors it does not name keep their values. */
+    public void restoreWeights(Map<String, float[]> snapshot) {
         for (Parameter p : namedTensors()) {
             float[] v = snapshot.get(p.name());
             if (v != null) {

@@ -1,7 +1,7 @@
 package io.myelin.cli;
 
 import io.myelin.io.CheckpointCommit;
-import io.myelin.io.Checkpoints;
+import io.myelin.saving.Checkpoints;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

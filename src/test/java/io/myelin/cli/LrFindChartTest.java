@@ -5,7 +5,7 @@ import io.myelin.backend.Backends;
 import io.myelin.loss.Losses;
 import io.myelin.nn.Dense;
 import io.myelin.optim.Sgd;
-import io.myelin.train.DataSet;
+import io.myelin.train.EncodedData;
 import io.myelin.train.FitConfig;
 import io.myelin.train.Sequential;
 import io.myelin.train.callbacks.LearningRateRangeTest;
@@ -36,7 +36,7 @@ class LrFindChartTest {
         try (Backend cpu = Backends.create("cpu"); Sequential m = new Sequential(cpu, 2, 1)) {
             m.add(new Dense(1));
             m.compile(Losses.create("mse"), Sgd.builder().learningRate(0.1f).build(), List.of());
-            m.fit(new DataSet(x, y, n), FitConfig.builder().epochs(40).batchSize(n).shuffle(false).callback(t).build());
+            m.fit(new EncodedData(x, y, n), FitConfig.builder().epochs(40).batchSize(n).shuffle(false).callback(t).build());
         }
         XYChart chart = LrFindChart.chart(t);
         assertTrue(chart.getStyler().isXAxisLogarithmic());

@@ -8,8 +8,8 @@ import io.myelin.config.MemoryLimitException;
 import io.myelin.data.DataException;
 import io.myelin.fuzz.FuzzFiles;
 import io.myelin.fuzz.UserErrors;
-import io.myelin.io.Checkpoints;
 import io.myelin.io.ModelFileException;
+import io.myelin.saving.Checkpoints;
 import io.myelin.train.Sequential;
 
 import java.io.IOException;

@@ -38,7 +38,7 @@ class ClipNormTest {
     @MethodSource("cases")
     void oneStepScalesEveryGradientByTheGlobalNorm(TestBackend backend, double fraction) {
         Backend be = backend.get();
-        DataSet d = SequentialTest.blobs(32, 4);
+        EncodedData d = SequentialTest.blobs(32, 4);
         try (Sequential m = new Sequential(be, 4, 3)) {
             m.add(new Dense(8, "tanh").regularize(0f, 1e-2f)).add(new Dense(3, "softmax"));
             float lr = 0.5f;

@@ -2,7 +2,6 @@ package io.myelin.train;
 
 import io.myelin.backend.Backend;
 import io.myelin.backend.Backends;
-import io.myelin.io.ModelFiles;
 import io.myelin.io.NamedTensor;
 import io.myelin.nn.BatchNormalization;
 import io.myelin.nn.Conv2D;
@@ -10,6 +9,7 @@ import io.myelin.nn.Dense;
 import io.myelin.nn.Flatten;
 import io.myelin.nn.Layer;
 import io.myelin.nn.MaxPool2D;
+import io.myelin.saving.ModelFiles;
 import io.myelin.tensor.Scope;
 import io.myelin.tensor.Tensor;
 import org.junit.jupiter.api.AfterAll;
@@ -112,7 +112,7 @@ class ConvolutionalModelTest {
             Conv2D conv = (Conv2D) m.layers().get(0);
             assertArrayEquals(conv.weight().value().toArray(), files.get("conv2d_0.weight").data());
             Path f = tmp.resolve("w.safetensors");
-            ModelFiles.saveWeights(m, f, Map.of());
+            ModelFiles.saveWeights(m, f);
             try (Sequential other = ModelSpec.parse(NOTES_SPEC, "notes.json").build(cpu, 2)) {
                 ModelFiles.loadInitialWeights(other, f);
                 assertArrayEquals(conv.weight().value().toArray(),
@@ -179,7 +179,7 @@ class ConvolutionalModelTest {
     @Test
     void dataWithTheWrongNumberOfValuesPerImageIsRefused() {
         try (Sequential m = ModelSpec.parse(NOTES_SPEC, "notes.json").build(cpu, 1)) {
-            DataSet d = new DataSet(new float[2 * 1199], new float[2 * 2], 2);
+            EncodedData d = new EncodedData(new float[2 * 1199], new float[2 * 2], 2);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> m.fit(d, FitConfig.builder().epochs(1).build()));
             assertEquals("the training data have 1199 features but the model's input shape is [3, 20, 20] (1200 values "
@@ -237,8 +237,8 @@ class ConvolutionalModelTest {
                     .add(new Dense(2, "softmax"));
             m.compile(io.myelin.loss.Losses.create("sparse_categorical_crossentropy"),
                     io.myelin.optim.Adam.builder().learningRate(0.01f).build(), List.of("accuracy"));
-            m.fit(new DataSet(x, y, n), FitConfig.builder().epochs(15).batchSize(20).build());
-            double acc = m.evaluate(new DataSet(x, y, n)).get("accuracy");
+            m.fit(new EncodedData(x, y, n), FitConfig.builder().epochs(15).batchSize(20).build());
+            double acc = m.evaluate(new EncodedData(x, y, n)).get("accuracy");
             assertTrue(acc > 0.95, "training accuracy " + acc);
         }
     }
@@ -279,7 +279,7 @@ class ConvolutionalModelTest {
         String[] names = {"cpu", "cuda"};
         for (int k = 0; k < 2; k++) {
             try (Backend be = Backends.create(names[k]); Sequential m = ModelSpec.parse(spec, "s.json").build(be, 4)) {
-                h[k] = m.fit(new DataSet(x, y, n), FitConfig.builder().epochs(3).batchSize(16).shuffle(false).build());
+                h[k] = m.fit(new EncodedData(x, y, n), FitConfig.builder().epochs(3).batchSize(16).shuffle(false).build());
                 w[k] = ModelFiles.exportTensors(m);
             }
         }

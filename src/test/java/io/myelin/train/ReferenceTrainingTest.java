@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.myelin.autograd.Tape;
 import io.myelin.backend.Backend;
-import io.myelin.io.ModelFiles;
 import io.myelin.io.NamedTensor;
 import io.myelin.nn.ForwardContext;
 import io.myelin.nn.Parameter;
+import io.myelin.saving.ModelFiles;
 import io.myelin.tensor.Scope;
 import io.myelin.tensor.Tensor;
 import io.myelin.testing.TestBackend;
@@ -107,7 +107,7 @@ class ReferenceTrainingTest {
             for (int i = 0; i < n; i++) {
                 System.arraycopy(x[i], 0, allX, i * d, d);
             }
-            double eval = m.evaluate(new DataSet(allX, y, n)).get("loss");
+            double eval = m.evaluate(new EncodedData(allX, y, n)).get("loss");
             double expectedEval = root.get("eval_loss").asDouble();
             assertEquals(expectedEval, eval, 2e-4 + 2e-4 * Math.abs(expectedEval), name + " eval loss");
         }

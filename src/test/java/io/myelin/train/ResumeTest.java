@@ -1,10 +1,7 @@
 package io.myelin.train;
 
 import io.myelin.backend.Backend;
-import io.myelin.io.Checkpoints;
-import io.myelin.io.ModelFiles;
 import io.myelin.io.NamedTensor;
-import io.myelin.io.OptimizerFiles;
 import io.myelin.io.SafeTensorsFile;
 import io.myelin.loss.Losses;
 import io.myelin.nn.BatchNormalization;
@@ -18,13 +15,16 @@ import io.myelin.optim.Momentum;
 import io.myelin.optim.Optimizer;
 import io.myelin.optim.RmsProp;
 import io.myelin.random.SeededRandom;
+import io.myelin.saving.Checkpoints;
+import io.myelin.saving.ModelCheckpoint;
+import io.myelin.saving.ModelFiles;
+import io.myelin.saving.OptimizerFiles;
 import io.myelin.schedule.OneCycle;
 import io.myelin.schedule.StepDecay;
-import io.myelin.train.callbacks.LearningRateScheduler;
-import io.myelin.train.callbacks.ModelCheckpoint;
-import io.myelin.train.callbacks.ReduceLrOnPlateau;
 import io.myelin.testing.TestBackend;
 import io.myelin.testing.TestBackends;
+import io.myelin.train.callbacks.LearningRateScheduler;
+import io.myelin.train.callbacks.ReduceLrOnPlateau;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -99,7 +99,7 @@ class ResumeTest {
         return TestBackends.withEach(cases());
     }
 
-    static DataSet blobs(long seed) {
+    static EncodedData blobs(long seed) {
         SeededRandom r = new SeededRandom(seed, 5);
         float[] x = new float[N * 4];
         float[] y = new float[N];
@@ -110,7 +110,7 @@ class ResumeTest {
                 x[i * 4 + j] = (float) (r.nextGaussian() * 1.2 + (j == c ? 1.5 : 0));
             }
         }
-        return new DataSet(x, y, N);
+        return new EncodedData(x, y, N);
     }
 
     private static Sequential model(Backend be, Case c) {
@@ -157,10 +157,10 @@ class ResumeTest {
     private static Outcome resumed(Backend be, Case c, int k, Path dir) {
         try (Sequential first = model(be, c)) {
             first.fit(blobs(3), config(c, k, c.callbacks().get()).build());
-            first.saveCheckpoint(dir);
+            Checkpoints.save(first, dir);
         }
         try (Sequential second = model(be, c)) {
-            ResumeState s = second.loadCheckpoint(dir);
+            ResumeState s = Checkpoints.load(second, dir);
             assertEquals(k, s.epochsCompleted());
             History h = second.fit(blobs(3), config(c, EPOCHS, c.callbacks().get()).resumeFrom(s).build());
             assertEquals(EPOCHS, h.epochs(), "the resumed history holds every epoch");
@@ -218,7 +218,7 @@ class ResumeTest {
             assertThrows(IllegalStateException.class, () -> m.fit(blobs(3), config(c, EPOCHS, cbs).build()));
         }
         try (Sequential m = model(be, c)) {
-            ResumeState s = m.loadCheckpoint(dir);
+            ResumeState s = Checkpoints.load(m, dir);
             assertEquals(3, s.epochsCompleted());
             assertTrue(s.callbacks().containsKey("ReduceLrOnPlateau#0"), s.callbacks().toString());
             List<Callback> cbs = new ArrayList<>(c.callbacks().get());
@@ -236,15 +236,15 @@ class ResumeTest {
         Path dir = tmp.resolve("ckpt-checks-" + backend);
         Backend be = backend.get();
         try (Sequential m = model(be, c)) {
-            assertThrows(IllegalStateException.class, () -> m.saveCheckpoint(dir), "nothing trained yet");
+            assertThrows(IllegalStateException.class, () -> Checkpoints.save(m, dir), "nothing trained yet");
             m.fit(blobs(3), config(c, 2, List.of()).build());
-            m.saveCheckpoint(dir);
+            Checkpoints.save(m, dir);
         }
         for (String f : new String[] {Checkpoints.WEIGHTS, Checkpoints.OPTIMIZER, Checkpoints.STATE}) {
             assertTrue(Files.isRegularFile(dir.resolve(f)), f);
         }
         try (Sequential m = model(be, c)) {
-            ResumeState s = m.loadCheckpoint(dir);
+            ResumeState s = Checkpoints.load(m, dir);
             assertEquals(26, m.globalStep());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> config(c, 2, List.of()).resumeFrom(s).build());
@@ -258,14 +258,14 @@ class ResumeTest {
             other.add(new Dense(3, "softmax"));
             other.compile(Losses.create("sparse_categorical_crossentropy"), Adam.builder().learningRate(0.01f).build(),
                     List.of());
-            var e = assertThrows(io.myelin.io.ModelFileException.class, () -> other.loadCheckpoint(dir));
+            var e = assertThrows(io.myelin.io.ModelFileException.class, () -> Checkpoints.load(other, dir));
             assertTrue(e.getMessage().contains("seed"), e.getMessage());
         }
         try (Sequential other = new Sequential(be, 4, SEED)) {
             other.add(new Dense(3, "softmax"));
             other.compile(Losses.create("sparse_categorical_crossentropy"), Adam.builder().learningRate(0.01f).build(),
                     List.of());
-            var e = assertThrows(io.myelin.io.ModelFileException.class, () -> other.loadCheckpoint(dir));
+            var e = assertThrows(io.myelin.io.ModelFileException.class, () -> Checkpoints.load(other, dir));
             assertTrue(e.getMessage().contains("does not exist in the model"), e.getMessage());
             assertFalse(other.globalStep() > 0, "a failed load changes nothing");
         }

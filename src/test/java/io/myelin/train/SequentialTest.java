@@ -31,7 +31,7 @@ class SequentialTest {
     private static final String BACKENDS = "io.myelin.testing.TestBackends#available";
 
     /** Two Gaussian blobs per class in 4-D, 3 classes: learnable to ~100% by an MLP. */
-    static DataSet blobs(int n, long seed) {
+    static EncodedData blobs(int n, long seed) {
         SeededRandom r = new SeededRandom(seed, 9);
         float[] x = new float[n * 4];
         float[] y = new float[n];
@@ -42,7 +42,7 @@ class SequentialTest {
                 x[i * 4 + j] = (float) (r.nextGaussian() * 0.5 + (j == c ? 3 : 0));
             }
         }
-        return new DataSet(x, y, n);
+        return new EncodedData(x, y, n);
     }
 
     private static Sequential classifier(Backend be) {
@@ -121,7 +121,7 @@ class SequentialTest {
     @MethodSource(BACKENDS)
     void lossesIncludeThePenalty(TestBackend backend) {
         Backend be = backend.get();
-        DataSet d = blobs(64, 5);
+        EncodedData d = blobs(64, 5);
         try (Sequential m = new Sequential(be, 4, 3)) {
             m.add(new Dense(16, "relu").regularize(1e-2f, 1e-2f)).add(new Dense(3, "softmax").regularize(0f, 5e-2f));
             m.compile(Losses.create("sparse_categorical_crossentropy"), Sgd.builder().learningRate(0.1f).build(),
@@ -155,7 +155,7 @@ class SequentialTest {
             m.compile(Losses.create("mse"), Sgd.builder().learningRate(1e6f).build(), List.of());
             float[] y = new float[300 * 3];
             Arrays.fill(y, 1e3f);
-            DataSet d = new DataSet(blobs(300, 1).x(), y, 300);
+            EncodedData d = new EncodedData(blobs(300, 1).x(), y, 300);
             TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
                     () -> m.fit(d, FitConfig.builder().epochs(3).build()));
             assertTrue(e.getMessage().contains("step"), e.getMessage());
@@ -230,7 +230,7 @@ class SequentialTest {
     void wrongInputWidthIsAClearError(TestBackend backend) {
         Backend be = backend.get();
         try (Sequential m = classifier(be)) {
-            DataSet bad = new DataSet(new float[10 * 5], new float[10], 10);
+            EncodedData bad = new EncodedData(new float[10 * 5], new float[10], 10);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> m.fit(bad, FitConfig.builder().build()));
             assertTrue(e.getMessage().contains("5 features") && e.getMessage().contains("[4]"), e.getMessage());

@@ -91,7 +91,7 @@ class StepSynchronizationTest {
         }
     }
 
-    static DataSet data() {
+    static EncodedData data() {
         return SequentialTest.blobs(N, 11);
     }
 

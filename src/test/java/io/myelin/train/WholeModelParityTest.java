@@ -88,7 +88,7 @@ class WholeModelParityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("nets")
     void cpuAndCudaTrainTheSameFromTheSameWeights(Net net) {
-        DataSet data = data();
+        EncodedData data = data();
         try (Backend cpu = Backends.create("cpu"); Backend cuda = startCudaOrSkip()) {
             Run onCpu = train(cpu, net, data, null);
             Run onCuda = train(cuda, net, data, onCpu.init());
@@ -133,7 +133,7 @@ class WholeModelParityTest {
         }
     }
 
-    private static Run train(Backend be, Net net, DataSet data, Map<String, float[]> init) {
+    private static Run train(Backend be, Net net, EncodedData data, Map<String, float[]> init) {
         try (Sequential m = new Sequential(be, 784, SEED)) {
             net.layers().accept(m);
             m.compile(Losses.create("sparse_categorical_crossentropy"), Adam.builder().learningRate(1e-3f).build(),
@@ -193,7 +193,7 @@ class WholeModelParityTest {
     private static String dataSource = "";
 
     /** {@value #STEPS} batches of Fashion-MNIST training images scaled to [0, 1], or the synthetic stand-in. */
-    static synchronized DataSet data() {
+    static synchronized EncodedData data() {
         int n = STEPS * BATCH;
         try {
             Dataset train = FashionMnist.load().train();
@@ -202,7 +202,7 @@ class WholeModelParityTest {
                 x[i] /= 255f;
             }
             dataSource = "Fashion-MNIST from " + FashionMnist.locate();
-            return new DataSet(x, Arrays.copyOf(train.classLabelsAsFloats(), n), n);
+            return new EncodedData(x, Arrays.copyOf(train.classLabelsAsFloats(), n), n);
         } catch (DataException missing) {
             dataSource = "synthetic 784-feature data (Fashion-MNIST not installed: " + missing.getMessage() + ")";
             SeededRandom r = new SeededRandom(SEED, 3);
@@ -221,7 +221,7 @@ class WholeModelParityTest {
                     x[i * 784 + j] = (float) Math.min(1, Math.max(0, means[c][j] + r.nextGaussian() * 0.3));
                 }
             }
-            return new DataSet(x, y, n);
+            return new EncodedData(x, y, n);
         }
     }
 

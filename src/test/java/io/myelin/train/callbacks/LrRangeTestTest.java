@@ -5,7 +5,7 @@ import io.myelin.backend.Backends;
 import io.myelin.loss.Losses;
 import io.myelin.nn.Dense;
 import io.myelin.optim.Sgd;
-import io.myelin.train.DataSet;
+import io.myelin.train.EncodedData;
 import io.myelin.train.FitConfig;
 import io.myelin.train.Sequential;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +42,7 @@ class LrRangeTestTest {
     }
 
     /** Standardized, mildly correlated inputs; y = x.w + 0.5 + noise. */
-    private static DataSet regression() {
+    private static EncodedData regression() {
         Random r = new Random(7);
         double[][] x = new double[N][D];
         for (double[] row : x) {
@@ -75,11 +75,11 @@ class LrRangeTestTest {
             }
             ys[i] = (float) y;
         }
-        return new DataSet(xs, ys, N);
+        return new EncodedData(xs, ys, N);
     }
 
     /** The largest eigenvalue of (2/n) [X 1]^T [X 1], by power iteration. */
-    private static double lambdaMax(DataSet d) {
+    private static double lambdaMax(EncodedData d) {
         int k = D + 1;
         double[][] h = new double[k][k];
         for (int i = 0; i < N; i++) {
@@ -116,7 +116,7 @@ class LrRangeTestTest {
         return lambda;
     }
 
-    private static LearningRateRangeTest sweep(DataSet d, double minLr, double maxLr, int steps) {
+    private static LearningRateRangeTest sweep(EncodedData d, double minLr, double maxLr, int steps) {
         try (Sequential m = new Sequential(cpu, D, 3)) {
             m.add(new Dense(1, "linear"));
             m.compile(Losses.create("mse"), Sgd.builder().learningRate(0.01f).build(), List.of());
@@ -128,7 +128,7 @@ class LrRangeTestTest {
 
     @Test
     void theSuggestionLiesBelowTheRateWhereDescentDiverges() {
-        DataSet d = regression();
+        EncodedData d = regression();
         double divergesAbove = 2 / lambdaMax(d);
         assertTrue(divergesAbove > 0.3 && divergesAbove < 1, "2/lambda_max = " + divergesAbove);
         LearningRateRangeTest t = sweep(d, 1e-4, 10, 100);

@@ -1,6 +1,5 @@
-package io.myelin.train.callbacks;
+package io.myelin.saving;
 
-import io.myelin.io.Checkpoints;
 import io.myelin.train.Callback;
 import io.myelin.train.TrainingState;
 
@@ -12,7 +11,7 @@ import java.util.Map;
  * after each epoch, or only when {@code monitor} improves when {@code bestOnly}. The files are written once
  * every callback has seen the epoch's end, so the saved state is the state a continued run would have.
  * {@code new ModelCheckpoint(Path.of("runs/best"), "val_loss", true)}; resume with
- * {@code model.loadCheckpoint(dir)} and {@code FitConfig.Builder.resumeFrom}.
+ * {@link Checkpoints#load} and {@code FitConfig.Builder.resumeFrom}.
  */
 public final class ModelCheckpoint implements Callback {
     private final Path dir;

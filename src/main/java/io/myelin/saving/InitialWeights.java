@@ -1,4 +1,4 @@
-package io.myelin.io;
+package io.myelin.saving;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,12 +1,18 @@
-package io.myelin.io;
+package io.myelin.saving;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.myelin.config.StrictJson;
+import io.myelin.io.AtomicFiles;
+import io.myelin.io.CheckpointCommit;
+import io.myelin.io.CheckpointManifest;
+import io.myelin.io.ModelFileException;
+import io.myelin.io.SafeTensors;
+import io.myelin.io.SafeTensorsFile;
 import io.myelin.train.ResumeState;
 import io.myelin.train.Sequential;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -48,12 +54,9 @@ public final class Checkpoints {
         CheckpointCommit.commit(files(model, dir));
     }
 
-    /** The metadata of every weights file Myelin writes (PyTorch's safetensors convention plus the producer). */
-    private static final Map<String, String> WEIGHTS_METADATA = Map.of("format", "pt", "producer", "myelin");
-
     /** A weights file of the model's current tensors, without optimizer or training state. */
     public static AtomicFiles.Content weights(Sequential model) {
-        return SafeTensors.content(new SafeTensorsFile(ModelFiles.exportTensors(model), WEIGHTS_METADATA));
+        return SafeTensors.content(ModelFiles.weightsFile(model));
     }
 
     /** The checkpoint's three files by path, for committing together with other files of a run. */
@@ -69,7 +72,7 @@ public final class Checkpoints {
             throw new IllegalStateException("cannot encode the training state: " + e.getOriginalMessage(), e);
         }
         String epoch = String.valueOf(state.epochsCompleted());
-        Map<String, String> weightsMeta = new LinkedHashMap<>(WEIGHTS_METADATA);
+        Map<String, String> weightsMeta = new LinkedHashMap<>(ModelFiles.METADATA);
         weightsMeta.put(EPOCH, epoch);
         SafeTensorsFile optimizer = OptimizerFiles.export(model);
         Map<String, String> optimizerMeta = new LinkedHashMap<>(optimizer.metadata());
@@ -129,7 +132,7 @@ public final class Checkpoints {
     public static ResumeState readState(Path file) {
         Map<String, Object> value;
         try {
-            value = io.myelin.config.StrictJson.readObject(file, "run file");
+            value = StrictJson.readObject(file, "run file");
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(e.getMessage(), e);
         }

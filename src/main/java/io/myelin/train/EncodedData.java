@@ -1,12 +1,17 @@
 package io.myelin.train;
 
 /**
- * Host-side training arrays as the model consumes them: inputs (n, features) and targets (n, targetCols)
- * already encoded for the loss (class indices as one column for sparse losses, one-hot rows, 0/1, ±1 or
- * real values). {@code new DataSet(x, y, n)}.
+ * Host arrays as {@link Sequential#fit} and {@link Sequential#evaluate} consume them: inputs (n, features) and
+ * targets (n, targetCols) already encoded for the model's loss (class indices as one column for sparse losses,
+ * one-hot rows, 0/1, ±1 or real values). A {@code io.myelin.data.Dataset} is the data as read (class labels
+ * with their names, or regression targets); encoding it for a loss gives one of these.
+ *
+ * <pre>{@code
+ * EncodedData train = new EncodedData(d.x(), d.classLabelsAsFloats(), d.n());   // for a sparse cross-entropy
+ * }</pre>
  */
-public record DataSet(float[] x, float[] y, int n) {
-    public DataSet {
+public record EncodedData(float[] x, float[] y, int n) {
+    public EncodedData {
         if (n <= 0) {
             throw new IllegalArgumentException("a dataset needs at least one sample");
         }
@@ -25,11 +30,11 @@ public record DataSet(float[] x, float[] y, int n) {
     }
 
     /** Rows [from, to) as a new dataset. */
-    public DataSet slice(int from, int to) {
+    public EncodedData slice(int from, int to) {
         int f = features();
         int t = targetCols();
         float[] xs = java.util.Arrays.copyOfRange(x, from * f, to * f);
         float[] ys = java.util.Arrays.copyOfRange(y, from * t, to * t);
-        return new DataSet(xs, ys, to - from);
+        return new EncodedData(xs, ys, to - from);
     }
 }

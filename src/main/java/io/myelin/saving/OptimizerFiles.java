@@ -1,5 +1,8 @@
-package io.myelin.io;
+package io.myelin.saving;
 
+import io.myelin.io.ModelFileException;
+import io.myelin.io.NamedTensor;
+import io.myelin.io.SafeTensorsFile;
 import io.myelin.nn.Parameter;
 import io.myelin.optim.Optimizer;
 import io.myelin.tensor.Scope;
@@ -31,8 +34,7 @@ import java.util.Map;
  * parameter's shape, and once a step was taken every trainable parameter must have all its slots.
  *
  * <pre>{@code
- * SafeTensors.write(dir.resolve("optimizer.safetensors"), OptimizerFiles.export(model));
- * OptimizerFiles.load(model, SafeTensors.read(file), file);
+ * SafeTensors.write(dir.resolve("optimizer.safetensors"), OptimizerFiles.export(model));   // Checkpoints.save does this
  * }</pre>
  */
 public final class OptimizerFiles {
@@ -67,12 +69,10 @@ public final class OptimizerFiles {
         return new SafeTensorsFile(tensors, meta);
     }
 
-    /** Checks {@code f} against the model (see the class comment), then replaces the optimizer's state. */
-    public static void load(Sequential model, SafeTensorsFile f, Path file) {
-        prepare(model, f, file).run();
-    }
-
-    /** Checks everything and returns the action that applies it, so callers can check several files first. */
+    /**
+     * Checks {@code f} against the model (see the class comment) and returns the action that replaces the
+     * optimizer's state, so that {@link Checkpoints#load} can check every file before it changes anything.
+     */
     static Runnable prepare(Sequential model, SafeTensorsFile f, Path file) {
         Optimizer opt = model.optimizer();
         Map<String, String> meta = f.metadata();

@@ -1,9 +1,11 @@
-package io.myelin.io;
+package io.myelin.saving;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.myelin.backend.Backend;
 import io.myelin.backend.Backends;
+import io.myelin.io.ModelFileException;
+import io.myelin.io.NamedTensor;
 import io.myelin.train.ModelSpec;
 import io.myelin.train.Sequential;
 import org.junit.jupiter.api.AfterAll;

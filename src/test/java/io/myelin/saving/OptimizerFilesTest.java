@@ -1,7 +1,11 @@
-package io.myelin.io;
+package io.myelin.saving;
 
 import io.myelin.backend.Backend;
 import io.myelin.backend.Backends;
+import io.myelin.io.ModelFileException;
+import io.myelin.io.NamedTensor;
+import io.myelin.io.SafeTensors;
+import io.myelin.io.SafeTensorsFile;
 import io.myelin.loss.Losses;
 import io.myelin.nn.BatchNormalization;
 import io.myelin.nn.Dense;
@@ -12,7 +16,7 @@ import io.myelin.optim.Optimizer;
 import io.myelin.optim.RmsProp;
 import io.myelin.optim.Sgd;
 import io.myelin.random.SeededRandom;
-import io.myelin.train.DataSet;
+import io.myelin.train.EncodedData;
 import io.myelin.train.FitConfig;
 import io.myelin.train.Sequential;
 import org.junit.jupiter.api.AfterAll;
@@ -77,7 +81,7 @@ class OptimizerFilesTest {
             }
         }
         Sequential m = model(opt.get());
-        m.fit(new DataSet(x, y, n), FitConfig.builder().epochs(2).batchSize(8).build());
+        m.fit(new EncodedData(x, y, n), FitConfig.builder().epochs(2).batchSize(8).build());
         m.optimizer().setLearningRate(0.0123f);
         return m;
     }
@@ -103,7 +107,7 @@ class OptimizerFilesTest {
             assertEquals(exported.metadata(), read.metadata());
             exported.tensors().forEach((k, t) -> assertEquals(t, read.tensor(k), k));
 
-            OptimizerFiles.load(fresh, read, file);
+            OptimizerFiles.prepare(fresh, read, file).run();
             assertEquals(10, fresh.optimizer().steps());
             assertEquals(0.0123f, fresh.optimizer().learningRate());
             SafeTensorsFile again = OptimizerFiles.export(fresh);
@@ -119,7 +123,7 @@ class OptimizerFilesTest {
             assertTrue(f.tensors().isEmpty());
             Path file = tmp.resolve("sgd.safetensors");
             SafeTensors.write(file, f);
-            OptimizerFiles.load(fresh, SafeTensors.read(file), file);
+            OptimizerFiles.prepare(fresh, SafeTensors.read(file), file).run();
             assertEquals(10, fresh.optimizer().steps());
             assertEquals(0.0123f, fresh.optimizer().learningRate());
         }
@@ -137,7 +141,7 @@ class OptimizerFilesTest {
     private void assertRefused(SafeTensorsFile f, Optimizer opt, String fragment) {
         try (Sequential fresh = model(opt)) {
             ModelFileException e = assertThrows(ModelFileException.class,
-                    () -> OptimizerFiles.load(fresh, f, Path.of("optimizer.safetensors")));
+                    () -> OptimizerFiles.prepare(fresh, f, Path.of("optimizer.safetensors")));
             assertTrue(e.getMessage().contains(fragment), e.getMessage());
             assertEquals(0, fresh.optimizer().steps(), "nothing applied");
             assertNull(fresh.parameters().get(0).state(0), "nothing applied");

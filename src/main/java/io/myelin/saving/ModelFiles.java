@@ -1,5 +1,9 @@
-package io.myelin.io;
+package io.myelin.saving;
 
+import io.myelin.io.ModelFileException;
+import io.myelin.io.NamedTensor;
+import io.myelin.io.SafeTensors;
+import io.myelin.io.SafeTensorsFile;
 import io.myelin.nn.Parameter;
 import io.myelin.train.Sequential;
 
@@ -13,13 +17,18 @@ import java.util.Map;
 /**
  * Model weights in safetensors with PyTorch names and layouts: {@code dense_0.weight [out, in]},
  * {@code dense_0.bias [out]}, {@code batchnorm_0.weight/bias/running_mean/running_var [c]},
- * {@code prelu_0.weight [c]}. Dense kernels are transposed on the way out and back in.
+ * {@code prelu_0.weight [c]}. Dense kernels are transposed on the way out and back in. A checkpoint's
+ * weights ({@link Checkpoints}) are such a file too.
  *
  * <pre>{@code
  * ModelFiles.saveWeights(model, dir.resolve("weights.safetensors"));
+ * ModelFiles.loadInitialWeights(other, dir.resolve("weights.safetensors")).report().forEach(System.err::println);
  * }</pre>
  */
 public final class ModelFiles {
+    /** The metadata of every weights file Myelin writes (PyTorch's safetensors convention plus the producer). */
+    static final Map<String, String> METADATA = Map.of("format", "pt", "producer", "myelin");
+
     private ModelFiles() {
     }
 
@@ -32,8 +41,14 @@ public final class ModelFiles {
         return out;
     }
 
-    public static void saveWeights(Sequential model, Path file, Map<String, String> metadata) {
-        SafeTensors.write(file, new SafeTensorsFile(exportTensors(model), metadata));
+    /** The model's current tensors as a weights file, with the {@link #METADATA} every Myelin weights file has. */
+    static SafeTensorsFile weightsFile(Sequential model) {
+        return new SafeTensorsFile(exportTensors(model), METADATA);
+    }
+
+    /** Atomically writes the model's current tensors to {@code file} (no optimizer or training state). */
+    public static void saveWeights(Sequential model, Path file) {
+        SafeTensors.write(file, weightsFile(model));
     }
 
     /**

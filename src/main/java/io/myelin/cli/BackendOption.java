@@ -1,0 +1,28 @@
+package io.myelin.cli;
+
+import io.myelin.backend.Backend;
+import io.myelin.backend.Backends;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --backend auto|cpu|cuda}, one declaration for every command that computes (a picocli mixin).
+ *
+ * <pre>{@code
+ * // the field: @Mixin BackendOption backend;
+ * try (Backend be = backend.create()) { ... }
+ * }</pre>
+ */
+final class BackendOption {
+    @Option(names = "--backend", defaultValue = "auto", description = "auto | cpu | cuda (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    /** The backend's name as given ({@code auto}, {@code cpu}, {@code cuda}). */
+    String name() {
+        return backend;
+    }
+
+    /** Starts the backend ({@link Backends#create}); the caller closes it. */
+    Backend create() {
+        return Backends.create(backend);
+    }
+}
