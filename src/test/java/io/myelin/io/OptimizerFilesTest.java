@@ -1,18 +1,16 @@
 package io.myelin.io;
 
 import io.myelin.backend.Backend;
-import io.myelin.backend.Backends;
 import io.myelin.loss.Losses;
 import io.myelin.nn.BatchNormalization;
 import io.myelin.nn.Dense;
 import io.myelin.nn.Parameter;
 import io.myelin.optim.Optimizer;
 import io.myelin.random.SeededRandom;
+import io.myelin.testing.UseBackend;
 import io.myelin.train.DataSet;
 import io.myelin.train.FitConfig;
 import io.myelin.train.Sequential;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,20 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** optimizer.safetensors: names, layout and metadata, an exact round trip, and strict loading. */
 class OptimizerFilesTest {
+    @UseBackend("cpu")
     private static Backend cpu;
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void start() {
-        cpu = Backends.create("cpu");
-    }
-
-    @AfterAll
-    static void stop() {
-        cpu.close();
-    }
 
     private static Sequential model(Optimizer opt) {
         Sequential m = new Sequential(cpu, 4, 5);

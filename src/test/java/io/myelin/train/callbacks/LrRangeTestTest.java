@@ -1,15 +1,13 @@
 package io.myelin.train.callbacks;
 
 import io.myelin.backend.Backend;
-import io.myelin.backend.Backends;
 import io.myelin.loss.Losses;
 import io.myelin.nn.Dense;
 import io.myelin.optim.Optimizer;
+import io.myelin.testing.UseBackend;
 import io.myelin.train.DataSet;
 import io.myelin.train.FitConfig;
 import io.myelin.train.Sequential;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -29,17 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LrRangeTestTest {
     private static final int N = 256;
     private static final int D = 4;
+    @UseBackend("cpu")
     private static Backend cpu;
-
-    @BeforeAll
-    static void start() {
-        cpu = Backends.create("cpu");
-    }
-
-    @AfterAll
-    static void stop() {
-        cpu.close();
-    }
 
     /** Standardized, mildly correlated inputs; y = x.w + 0.5 + noise. */
     private static DataSet regression() {
