@@ -16,7 +16,7 @@ import java.util.Map;
  * {@code prelu_0.weight [c]}. Dense kernels are transposed on the way out and back in.
  *
  * <pre>{@code
- * ModelFiles.saveWeights(model, dir.resolve("weights.safetensors"));
+ * ModelFiles.saveWeights(model, dir.resolve("weights.safetensors"), Map.of());
  * }</pre>
  */
 public final class ModelFiles {

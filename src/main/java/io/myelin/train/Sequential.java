@@ -220,8 +220,8 @@ public final class Sequential implements AutoCloseable {
      * <pre>{@code
      * model.fit(train, cfg); model.saveCheckpoint(dir);
      * // later, on a model built from the same spec and seed:
-     * ResumeState s = other.loadCheckpoint(dir);
-     * other.fit(train, FitConfig.builder().epochs(20).resumeFrom(s).build());
+     * ResumeState s = fresh.loadCheckpoint(dir);
+     * fresh.fit(train, FitConfig.builder().epochs(20).resumeFrom(s).build());
      * }</pre>
      */
     public void saveCheckpoint(Path dir) {
