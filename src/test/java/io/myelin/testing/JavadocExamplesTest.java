@@ -131,6 +131,8 @@ class JavadocExamplesTest {
 
     @Test
     void everyJavadocExampleCompiles() throws IOException {
+        assertTrue(Files.isDirectory(MAIN_SOURCES), "no " + MAIN_SOURCES.toAbsolutePath()
+                + ": the test reads the main sources and runs in the project's root directory (as surefire runs it)");
         List<Example> examples = new ArrayList<>();
         Set<String> packages = new TreeSet<>();
         try (Stream<Path> files = Files.walk(MAIN_SOURCES)) {
