@@ -8,7 +8,7 @@
  * <pre>{@code
  * ConfigObject c = ConfigObject.of(map, "layer 2 (dense)");
  * int units = c.requiredInteger("units");
- * String activation = c.choice("activation", "linear", ActivationFn.names(), "activation");
+ * String activation = c.choice("activation", "linear", ActivationFunction.names(), "activation");
  * c.finish();   // "layer 2 (dense): unknown key "activaton"; did you mean "activation"? known keys: ..."
  * }</pre>
  */

@@ -13,21 +13,21 @@ import io.myelin.tensor.Tensor;
 public final class BinaryCrossEntropy extends ElementwiseLoss {
     public static final float EPS = 1e-7f;
 
-    @Override
-    public String name() {
-        return "binary_crossentropy";
+    public BinaryCrossEntropy() {
+        super("binary_crossentropy", TargetKind.BINARY);
     }
 
-    @Override
-    public TargetKind targetKind() {
-        return TargetKind.BINARY;
+    /** p clipped to {@code [eps, 1-eps]}, a new tensor. */
+    private static Tensor clipped(Tensor p) {
+        Tensor pc = p.emptyLike();
+        p.backend().unary(UnaryOp.CLAMP, EPS, 1f - EPS, p, pc);
+        return pc;
     }
 
     @Override
     protected void perElement(Tensor p, Tensor y, Tensor out) {
         Backend be = p.backend();
-        Tensor pc = p.emptyLike();
-        be.unary(UnaryOp.CLAMP, EPS, 1f - EPS, p, pc);
+        Tensor pc = clipped(p);
         Tensor logP = p.emptyLike();
         be.unary(UnaryOp.LOG, 0, 0, pc, logP);
         be.unary(UnaryOp.AFFINE, -1f, 1f, pc, pc);                 // 1 - p
@@ -46,8 +46,7 @@ public final class BinaryCrossEntropy extends ElementwiseLoss {
     @Override
     protected void derivative(Tensor p, Tensor y, Tensor d) {
         Backend be = p.backend();
-        Tensor pc = p.emptyLike();
-        be.unary(UnaryOp.CLAMP, EPS, 1f - EPS, p, pc);
+        Tensor pc = clipped(p);
         Tensor denom = p.emptyLike();
         be.unary(UnaryOp.AFFINE, -1f, 1f, pc, denom);              // 1 - p
         be.binary(BinaryOp.MUL, denom, pc, denom);                 // p (1 - p)

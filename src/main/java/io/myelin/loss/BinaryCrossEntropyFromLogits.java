@@ -11,14 +11,8 @@ import io.myelin.tensor.Tensor;
  * {@code dl/dz = sigmoid(z) - y}.
  */
 public final class BinaryCrossEntropyFromLogits extends ElementwiseLoss {
-    @Override
-    public String name() {
-        return "binary_crossentropy_from_logits";
-    }
-
-    @Override
-    public TargetKind targetKind() {
-        return TargetKind.BINARY;
+    public BinaryCrossEntropyFromLogits() {
+        super("binary_crossentropy_from_logits", TargetKind.BINARY);
     }
 
     @Override

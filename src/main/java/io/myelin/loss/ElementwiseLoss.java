@@ -9,12 +9,31 @@ import io.myelin.tensor.Tensor;
 
 /**
  * A loss that is the mean over every element of a per-element loss {@code l(p, y)}, built from backend
- * primitives. Subclasses give the per-element value and derivative; this class reduces and records.
+ * primitives. Subclasses give the per-element value and derivative; this class holds the name and target
+ * kind, reduces and records.
  * <pre>
  *   pred, target: (n, k)   loss = (1/(n*k)) * sum l(p, y)   dpred = l'(p, y) / (n*k)
  * </pre>
  */
 public abstract class ElementwiseLoss implements Loss {
+    private final String name;
+    private final TargetKind targetKind;
+
+    /** @param name the spec name, e.g. {@code "mse"} */
+    protected ElementwiseLoss(String name, TargetKind targetKind) {
+        this.name = name;
+        this.targetKind = targetKind;
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final TargetKind targetKind() {
+        return targetKind;
+    }
 
     /** out = l(pred, target) elementwise. */
     protected abstract void perElement(Tensor pred, Tensor target, Tensor out);

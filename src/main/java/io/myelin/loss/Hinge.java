@@ -11,11 +11,10 @@ import io.myelin.tensor.Tensor;
  */
 public final class Hinge extends ElementwiseLoss {
     private final float margin;
-    private final String name;
 
     private Hinge(float margin, String name) {
+        super(name, TargetKind.SIGNED);
         this.margin = margin;
-        this.name = name;
     }
 
     /** The SVM hinge {@code max(0, 1 - y f)}. */
@@ -28,29 +27,23 @@ public final class Hinge extends ElementwiseLoss {
         return new Hinge(0f, "perceptron");
     }
 
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public TargetKind targetKind() {
-        return TargetKind.SIGNED;
+    /** out = margin - f*y, what both directions start from. */
+    private void gap(Tensor f, Tensor y, Tensor out) {
+        Backend be = f.backend();
+        be.binary(BinaryOp.MUL, f, y, out);
+        be.unary(UnaryOp.AFFINE, -1f, margin, out, out);
     }
 
     @Override
     protected void perElement(Tensor f, Tensor y, Tensor out) {
-        Backend be = f.backend();
-        be.binary(BinaryOp.MUL, f, y, out);
-        be.unary(UnaryOp.AFFINE, -1f, margin, out, out);
-        be.unary(UnaryOp.CLAMP, 0f, Float.POSITIVE_INFINITY, out, out);
+        gap(f, y, out);
+        f.backend().unary(UnaryOp.CLAMP, 0f, Float.POSITIVE_INFINITY, out, out);
     }
 
     @Override
     protected void derivative(Tensor f, Tensor y, Tensor d) {
         Backend be = f.backend();
-        be.binary(BinaryOp.MUL, f, y, d);
-        be.unary(UnaryOp.AFFINE, -1f, margin, d, d);
+        gap(f, y, d);
         be.unary(UnaryOp.GREATER_THAN, 0f, 0f, d, d);               // active
         be.binary(BinaryOp.MUL, d, y, d);
         be.unary(UnaryOp.AFFINE, -1f, 0f, d, d);

@@ -3,6 +3,7 @@ package io.myelin.loss;
 import io.myelin.backend.Backend;
 import io.myelin.backend.BinaryOp;
 import io.myelin.backend.UnaryOp;
+import io.myelin.config.ConfigObject;
 import io.myelin.tensor.Tensor;
 
 import java.util.Map;
@@ -12,23 +13,24 @@ import java.util.Map;
  * {@code delta*(|d| - 0.5 delta)}, with {@code d = p - y}; {@code dl/dp = clamp(d, -delta, delta)}.
  * Computed as {@code q*(|d| - q/2)} with {@code q = min(|d|, delta)}, which is both branches at once.
  */
-public final class Huber extends ElementwiseLoss {
+public final class Huber extends DifferenceLoss {
     private final float delta;
 
     public Huber(float delta) {
+        super("huber");
         if (!(delta > 0f) || Float.isInfinite(delta)) {
             throw new IllegalArgumentException("huber delta must be a positive number, got " + delta);
         }
         this.delta = delta;
     }
 
-    public float delta() {
-        return delta;
+    /** Reads a spec's huber object: delta (1.0 when absent). */
+    public static Huber fromConfig(ConfigObject c) {
+        return new Huber(c.float32("delta", 1f));
     }
 
-    @Override
-    public String name() {
-        return "huber";
+    public float delta() {
+        return delta;
     }
 
     @Override
@@ -37,28 +39,21 @@ public final class Huber extends ElementwiseLoss {
     }
 
     @Override
-    public TargetKind targetKind() {
-        return TargetKind.REGRESSION;
-    }
-
-    @Override
-    protected void perElement(Tensor p, Tensor y, Tensor out) {
-        Backend be = p.backend();
-        be.binary(BinaryOp.SUB, p, y, out);
-        be.unary(UnaryOp.ABS, 0, 0, out, out);                     // a = |d|
-        Tensor q = out.emptyLike();
-        be.unary(UnaryOp.CLAMP, 0f, delta, out, q);                // q = min(a, delta)
-        Tensor halfQ = out.emptyLike();
+    protected void value(Tensor d) {
+        Backend be = d.backend();
+        be.unary(UnaryOp.ABS, 0, 0, d, d);                         // a = |d|
+        Tensor q = d.emptyLike();
+        be.unary(UnaryOp.CLAMP, 0f, delta, d, q);                  // q = min(a, delta)
+        Tensor halfQ = d.emptyLike();
         be.unary(UnaryOp.AFFINE, 0.5f, 0f, q, halfQ);
-        be.binary(BinaryOp.SUB, out, halfQ, out);                  // a - q/2
-        be.binary(BinaryOp.MUL, out, q, out);
+        be.binary(BinaryOp.SUB, d, halfQ, d);                      // a - q/2
+        be.binary(BinaryOp.MUL, d, q, d);
         q.close();
         halfQ.close();
     }
 
     @Override
-    protected void derivative(Tensor p, Tensor y, Tensor d) {
-        p.backend().binary(BinaryOp.SUB, p, y, d);
-        p.backend().unary(UnaryOp.CLAMP, -delta, delta, d, d);
+    protected void slope(Tensor d) {
+        d.backend().unary(UnaryOp.CLAMP, -delta, delta, d, d);
     }
 }

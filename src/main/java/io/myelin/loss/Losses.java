@@ -3,18 +3,40 @@ package io.myelin.loss;
 import io.myelin.config.ConfigObject;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * Losses by spec name, e.g. {@code Losses.create("huber", Map.of("delta", 2.0))}.
+ * The losses a spec may name, each mapped to what reads its parameters (none but huber's {@code delta}, read
+ * by {@link Huber#fromConfig}); adding a loss is its class and one line here. E.g.
+ * {@code Losses.create("huber", Map.of("delta", 2.0))}.
  */
 public final class Losses {
+    /** Spec name → reader of the loss's own keys, in the order messages list them. */
+    private static final Map<String, Function<ConfigObject, Loss>> LOSSES = new LinkedHashMap<>();
+    /** The Keras long names and short forms, each for one of {@link #LOSSES}. */
+    private static final Map<String, String> ALIASES = new LinkedHashMap<>();
+
+    static {
+        LOSSES.put("mse", c -> DifferenceLoss.meanSquaredError());
+        LOSSES.put("mae", c -> DifferenceLoss.meanAbsoluteError());
+        LOSSES.put("huber", Huber::fromConfig);
+        LOSSES.put("binary_crossentropy", c -> new BinaryCrossEntropy());
+        LOSSES.put("binary_crossentropy_from_logits", c -> new BinaryCrossEntropyFromLogits());
+        LOSSES.put("categorical_crossentropy", c -> CrossEntropy.categorical());
+        LOSSES.put("sparse_categorical_crossentropy", c -> CrossEntropy.sparse());
+        LOSSES.put("hinge", c -> Hinge.hinge());
+        LOSSES.put("perceptron", c -> Hinge.perceptron());
+        ALIASES.put("mean_squared_error", "mse");
+        ALIASES.put("mean_absolute_error", "mae");
+        ALIASES.put("bce", "binary_crossentropy");
+    }
+
     /** Every loss, by its spec name, for error messages and docs. */
-    public static final List<String> NAMES = List.of("mse", "mae", "huber", "binary_crossentropy",
-            "binary_crossentropy_from_logits", "categorical_crossentropy", "sparse_categorical_crossentropy",
-            "hinge", "perceptron");
+    public static final List<String> NAMES = List.copyOf(LOSSES.keySet());
     /** Every accepted spelling: {@link #NAMES} and the Keras long names. */
     public static final List<String> SPELLINGS = spellings();
 
@@ -23,7 +45,7 @@ public final class Losses {
 
     private static List<String> spellings() {
         List<String> all = new ArrayList<>(NAMES);
-        all.addAll(List.of("mean_squared_error", "mean_absolute_error", "bce"));
+        all.addAll(ALIASES.keySet());
         return List.copyOf(all);
     }
 
@@ -54,17 +76,10 @@ public final class Losses {
     /** The loss {@code name}, reading its parameters from {@code params}. */
     public static Loss create(String name, ConfigObject params) {
         String n = name.toLowerCase(Locale.ROOT).trim();
-        return switch (n) {
-            case "mse", "mean_squared_error" -> new MeanSquaredError();
-            case "mae", "mean_absolute_error" -> new MeanAbsoluteError();
-            case "huber" -> new Huber(params.float32("delta", 1f));
-            case "binary_crossentropy", "bce" -> new BinaryCrossEntropy();
-            case "binary_crossentropy_from_logits" -> new BinaryCrossEntropyFromLogits();
-            case "categorical_crossentropy" -> CrossEntropy.categorical();
-            case "sparse_categorical_crossentropy" -> CrossEntropy.sparse();
-            case "hinge" -> Hinge.hinge();
-            case "perceptron" -> Hinge.perceptron();
-            default -> throw new IllegalArgumentException("unknown loss '" + name + "'; known: " + String.join(", ", NAMES));
-        };
+        Function<ConfigObject, Loss> factory = LOSSES.get(ALIASES.getOrDefault(n, n));
+        if (factory == null) {
+            throw new IllegalArgumentException("unknown loss '" + name + "'; known: " + String.join(", ", NAMES));
+        }
+        return factory.apply(params);
     }
 }

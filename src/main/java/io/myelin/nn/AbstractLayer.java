@@ -3,7 +3,13 @@ package io.myelin.nn;
 import io.myelin.backend.Backend;
 import io.myelin.tensor.Tensor;
 
-/** Name, trainable flag and built-state bookkeeping shared by the layers. */
+import java.util.List;
+
+/**
+ * Name, trainable flag and built-state bookkeeping shared by the layers. A layer without parameters that keeps
+ * its input's shape (an activation) needs only {@link #type}, {@link #forward} and {@link #config}: building
+ * keeps the width and there are no parameters until a subclass says otherwise.
+ */
 public abstract class AbstractLayer implements Layer {
     private String name;
     private boolean trainable = true;
@@ -34,11 +40,24 @@ public abstract class AbstractLayer implements Layer {
         }
     }
 
+    /** Keeps the width: {@code inputFeatures} out. */
+    @Override
+    public int build(Backend backend, int inputFeatures, long seed, int layerIndex) {
+        outputFeatures = inputFeatures;
+        return inputFeatures;
+    }
+
     @Override
     public int[] build(Backend backend, int[] inputShape, long seed, int layerIndex) {
         int[] out = Layer.super.build(backend, inputShape, seed, layerIndex);
         outputShape = out.clone();
         return out;
+    }
+
+    /** None. */
+    @Override
+    public List<Parameter> parameters() {
+        return List.of();
     }
 
     @Override
@@ -59,14 +78,6 @@ public abstract class AbstractLayer implements Layer {
     protected void requireBuilt() {
         if (!isBuilt()) {
             throw new IllegalStateException("layer " + name + " used before build()");
-        }
-    }
-
-    /** Throws unless the input is an image shape {@code [C, H, W]}. */
-    protected static void requireImage(int[] inputShape, String type) {
-        if (inputShape.length != 3) {
-            throw new IllegalArgumentException(type + " needs a (C, H, W) input, got " + Shapes.describe(inputShape)
-                    + (inputShape.length == 1 ? ": give the model an input_shape such as [1, 28, 28]" : ""));
         }
     }
 

@@ -1,25 +1,32 @@
 package io.myelin.nn;
 
-import io.myelin.backend.Backend;
+import io.myelin.config.ConfigObject;
 import io.myelin.tensor.Tensor;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
-/** An activation as its own layer: {@code new ActivationLayer("relu")}. No parameters. */
+/**
+ * An activation as its own layer (spec type {@code activation}): applies an {@link ActivationFunction} and
+ * keeps the shape. No parameters. {@code new ActivationLayer("relu")}.
+ */
 public final class ActivationLayer extends AbstractLayer {
-    private final ActivationFn activation;
+    private final ActivationFunction activation;
 
-    public ActivationLayer(ActivationFn activation) {
+    public ActivationLayer(ActivationFunction activation) {
         this.activation = activation;
     }
 
     public ActivationLayer(String name) {
-        this(ActivationFn.parse(name));
+        this(ActivationFunction.parse(name));
     }
 
-    public ActivationFn activation() {
+    /** Reads a spec's activation object: activation (linear when absent) and activation_param. */
+    public static ActivationLayer fromConfig(ConfigObject c) {
+        return new ActivationLayer(ActivationFunction.fromConfig(c, null));
+    }
+
+    public ActivationFunction activation() {
         return activation;
     }
 
@@ -29,17 +36,8 @@ public final class ActivationLayer extends AbstractLayer {
     }
 
     @Override
-    public int build(Backend backend, int inputFeatures, long seed, int layerIndex) {
-        outputFeatures = inputFeatures;
-        return inputFeatures;
-    }
-
-    @Override
     public Tensor forward(Tensor x, ForwardContext ctx) {
-        if (activation.isSoftmax() && ctx.skipFinalSoftmax()) {
-            return x;
-        }
-        return activation.apply(x);
+        return activation.applyLast(x, ctx);
     }
 
     @Override
@@ -48,17 +46,9 @@ public final class ActivationLayer extends AbstractLayer {
     }
 
     @Override
-    public List<Parameter> parameters() {
-        return List.of();
-    }
-
-    @Override
     public Map<String, Object> config() {
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("activation", activation.specName());
-        if (!activation.isSoftmax() && activation.param() != activation.pointwise().defaultParam()) {
-            c.put("activation_param", activation.param());
-        }
+        activation.writeConfig(c);
         return c;
     }
 }

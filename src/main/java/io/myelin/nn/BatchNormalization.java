@@ -1,6 +1,7 @@
 package io.myelin.nn;
 
 import io.myelin.backend.Backend;
+import io.myelin.config.ConfigObject;
 import io.myelin.ops.BatchNormOp;
 import io.myelin.ops.ChannelLayout;
 import io.myelin.tensor.Scope;
@@ -51,6 +52,12 @@ public final class BatchNormalization extends AbstractLayer {
         this(0.99f, 1e-3f, true, true, false);
     }
 
+    /** Reads a spec's batchnorm object: momentum, epsilon, center, scale, unbiased_running_var (Keras defaults). */
+    public static BatchNormalization fromConfig(ConfigObject c) {
+        return new BatchNormalization(c.float32("momentum", 0.99f), c.float32("epsilon", 1e-3f), c.bool("center", true),
+                c.bool("scale", true), c.bool("unbiased_running_var", false));
+    }
+
     public static BatchNormalization pytorchDefaults() {
         return new BatchNormalization(0.9f, 1e-5f, true, true, true);
     }
@@ -63,18 +70,23 @@ public final class BatchNormalization extends AbstractLayer {
     @Override
     public int build(Backend backend, int inputFeatures, long seed, int layerIndex) {
         features = inputFeatures;
-        int[] fileShape = {inputFeatures};
+        int n = inputFeatures;
         Scope.unscoped(() -> {
-            gamma = new Parameter(name() + ".weight", Tensor.full(backend, 1f, 1, inputFeatures), false, false, fileShape);
-            beta = new Parameter(name() + ".bias", Tensor.full(backend, 0f, 1, inputFeatures), false, false, fileShape);
-            runningMean = new Parameter(name() + ".running_mean", Tensor.full(backend, 0f, 1, inputFeatures), true, false, fileShape);
-            runningVar = new Parameter(name() + ".running_var", Tensor.full(backend, 1f, 1, inputFeatures), true, false, fileShape);
+            gamma = Parameter.trainable(name() + ".weight", Tensor.full(backend, 1f, 1, n), n);
+            beta = Parameter.trainable(name() + ".bias", Tensor.full(backend, 0f, 1, n), n);
+            runningMean = Parameter.buffer(name() + ".running_mean", Tensor.full(backend, 0f, 1, n), n);
+            runningVar = Parameter.buffer(name() + ".running_var", Tensor.full(backend, 1f, 1, n), n);
             return null;
         });
         gamma.value().setRequiresGrad(scale && trainable());
         beta.value().setRequiresGrad(center && trainable());
-        outputFeatures = inputFeatures;
-        return inputFeatures;
+        return super.build(backend, inputFeatures, seed, layerIndex);
+    }
+
+    /** gamma, beta and the two running statistics, one of each per feature. */
+    @Override
+    public FlatSize flatSize(long inputFeatures) {
+        return new FlatSize(4 * inputFeatures, inputFeatures);
     }
 
     @Override

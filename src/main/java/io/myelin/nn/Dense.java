@@ -1,13 +1,12 @@
 package io.myelin.nn;
 
 import io.myelin.backend.Backend;
+import io.myelin.config.ConfigObject;
+import io.myelin.config.MemoryBudget;
 import io.myelin.init.Initializer;
 import io.myelin.ops.Linear;
-import io.myelin.random.SeededRandom;
-import io.myelin.tensor.Scope;
 import io.myelin.tensor.Tensor;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,18 +20,15 @@ import java.util.Map;
  * }</pre>
  */
 public final class Dense extends AbstractLayer {
-    private final int units;
-    private final ActivationFn activation;
-    private boolean useBias = true;
-    private Initializer kernelInit = Initializer.of(Initializer.Kind.GLOROT_UNIFORM);
-    private Initializer biasInit = Initializer.of(Initializer.Kind.ZEROS);
-    private float l1;
-    private float l2;
-    private int inputFeatures;
-    private Parameter weight;
-    private Parameter bias;
+    /** The most elements one tensor holds (a Java array's limit). */
+    private static final long MAX_TENSOR = Integer.MAX_VALUE - 8;
 
-    public Dense(int units, ActivationFn activation) {
+    private final int units;
+    private final ActivationFunction activation;
+    private final KernelAndBias weights = new KernelAndBias("dense");
+    private int inputFeatures;
+
+    public Dense(int units, ActivationFunction activation) {
         if (units <= 0) {
             throw new IllegalArgumentException("dense units must be positive, got " + units);
         }
@@ -41,38 +37,42 @@ public final class Dense extends AbstractLayer {
     }
 
     public Dense(int units, String activation) {
-        this(units, ActivationFn.parse(activation));
+        this(units, ActivationFunction.parse(activation));
     }
 
     public Dense(int units) {
-        this(units, ActivationFn.LINEAR);
+        this(units, ActivationFunction.LINEAR);
+    }
+
+    /**
+     * Reads a spec's dense object: units, activation and the kernel and bias keys (the layer registry reads
+     * type, name and trainable).
+     */
+    public static Dense fromConfig(ConfigObject c) {
+        int units = c.requiredInteger("units");
+        Dense d = new Dense(units, ActivationFunction.fromConfig(c, "linear"));
+        d.weights.read(c);
+        return d;
     }
 
     public Dense useBias(boolean v) {
-        this.useBias = v;
+        weights.useBias(v);
         return this;
     }
 
     public Dense kernelInitializer(Initializer init) {
-        this.kernelInit = init;
+        weights.kernelInitializer(init);
         return this;
     }
 
     public Dense biasInitializer(Initializer init) {
-        this.biasInit = init;
+        weights.biasInitializer(init);
         return this;
     }
 
     /** L1 and L2 penalties on the kernel: {@code l1*sum|W| + l2*sum W^2} added to the loss. */
     public Dense regularize(float l1, float l2) {
-        if (l1 < 0 || l2 < 0 || !Float.isFinite(l1) || !Float.isFinite(l2)) {
-            throw new IllegalArgumentException("dense l1/l2 must be finite and >= 0, got l1=" + l1 + " l2=" + l2);
-        }
-        this.l1 = l1;
-        this.l2 = l2;
-        if (weight != null) {
-            weight.setRegularization(l1, l2);
-        }
+        weights.regularize(l1, l2);
         return this;
     }
 
@@ -80,16 +80,16 @@ public final class Dense extends AbstractLayer {
         return units;
     }
 
-    public ActivationFn activation() {
+    public ActivationFunction activation() {
         return activation;
     }
 
     public Parameter weight() {
-        return weight;
+        return weights.kernel();
     }
 
     public Parameter bias() {
-        return bias;
+        return weights.bias();
     }
 
     @Override
@@ -97,24 +97,28 @@ public final class Dense extends AbstractLayer {
         return "dense";
     }
 
+    /** {@code in*units} weights and {@code units} biases; more weights than one tensor holds are refused. */
+    @Override
+    public FlatSize flatSize(long inputFeatures) {
+        long n = inputFeatures * units;
+        if (n > MAX_TENSOR) {
+            throw new IllegalArgumentException(MemoryBudget.count(inputFeatures) + " inputs x " + MemoryBudget.count(units)
+                    + " units = " + MemoryBudget.count(n) + " weights, more than one tensor holds ("
+                    + MemoryBudget.count(MAX_TENSOR) + ")");
+        }
+        return new FlatSize(n + units, units);
+    }
+
     @Override
     public int build(Backend backend, int inputFeatures, long seed, int layerIndex) {
-        if ((long) inputFeatures * units > Integer.MAX_VALUE - 8) {
+        if ((long) inputFeatures * units > MAX_TENSOR) {
             throw new IllegalArgumentException(name() + ": " + inputFeatures + " inputs x " + units + " units = "
                     + (long) inputFeatures * units + " weights, more than one tensor holds");
         }
         this.inputFeatures = inputFeatures;
-        float[] w = kernelInit.sample(inputFeatures, units, inputFeatures * units, new SeededRandom(seed, 2 * layerIndex));
-        weight = Scope.unscoped(() -> new Parameter(name() + ".weight", Tensor.of(backend, w, inputFeatures, units),
-                false, true, new int[] {units, inputFeatures}));
-        weight.setRegularization(l1, l2);
-        weight.value().setRequiresGrad(trainable());
-        if (useBias) {
-            float[] b = biasInit.sample(inputFeatures, units, units, new SeededRandom(seed, 2 * layerIndex + 1));
-            bias = Scope.unscoped(() -> new Parameter(name() + ".bias", Tensor.of(backend, b, 1, units),
-                    false, false, new int[] {units}));
-            bias.value().setRequiresGrad(trainable());
-        }
+        // W: (in, out) in memory, [out, in] in files
+        weights.build(backend, name(), new KernelAndBias.KernelShape(inputFeatures, units, inputFeatures, units, true,
+                units, inputFeatures), units, seed, layerIndex, trainable());
         outputFeatures = units;
         return units;
     }
@@ -132,11 +136,8 @@ public final class Dense extends AbstractLayer {
     public Tensor forward(Tensor x, ForwardContext ctx) {
         requireBuilt();
         requireFeatures(x, inputFeatures, name());
-        Tensor z = Linear.forward(x, weight.value(), bias == null ? null : bias.value());
-        if (activation.isSoftmax() && ctx.skipFinalSoftmax()) {
-            return z;
-        }
-        return activation.apply(z);
+        Tensor z = Linear.forward(x, weights.kernel().value(), weights.biasValue());
+        return activation.applyLast(z, ctx);
     }
 
     @Override
@@ -146,29 +147,15 @@ public final class Dense extends AbstractLayer {
 
     @Override
     public List<Parameter> parameters() {
-        List<Parameter> out = new ArrayList<>(2);
-        if (weight != null) {
-            out.add(weight);
-        }
-        if (bias != null) {
-            out.add(bias);
-        }
-        return out;
+        return weights.parameters();
     }
 
     @Override
     public Map<String, Object> config() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("units", units);
-        c.put("activation", activation.specName());
-        if (!activation.isSoftmax() && activation.param() != activation.pointwise().defaultParam()) {
-            c.put("activation_param", activation.param());
-        }
-        c.put("use_bias", useBias);
-        c.put("kernel_initializer", kernelInit.specName());
-        c.put("bias_initializer", biasInit.specName());
-        c.put("l1", l1);
-        c.put("l2", l2);
+        activation.writeConfig(c);
+        weights.writeConfig(c);
         c.put("trainable", trainable());
         return c;
     }

@@ -1,10 +1,10 @@
 package io.myelin.nn;
 
 import io.myelin.backend.Backend;
+import io.myelin.config.ConfigObject;
 import io.myelin.ops.DropoutOp;
 import io.myelin.tensor.Tensor;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,6 +23,11 @@ public final class Dropout extends AbstractLayer {
         this.rate = rate;
     }
 
+    /** Reads a spec's dropout object: rate (0.5 when absent). */
+    public static Dropout fromConfig(ConfigObject c) {
+        return new Dropout(c.float32("rate", 0.5f));
+    }
+
     public float rate() {
         return rate;
     }
@@ -35,8 +40,7 @@ public final class Dropout extends AbstractLayer {
     @Override
     public int build(Backend backend, int inputFeatures, long seed, int layerIndex) {
         stream = layerIndex;
-        outputFeatures = inputFeatures;
-        return inputFeatures;
+        return super.build(backend, inputFeatures, seed, layerIndex);
     }
 
     @Override
@@ -45,11 +49,6 @@ public final class Dropout extends AbstractLayer {
             return x;
         }
         return DropoutOp.forward(x, rate, ctx.seed(), stream, ctx.step());
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return List.of();
     }
 
     @Override

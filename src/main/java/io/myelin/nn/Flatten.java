@@ -4,7 +4,6 @@ import io.myelin.backend.Backend;
 import io.myelin.config.ConfigObject;
 import io.myelin.tensor.Tensor;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,12 +24,6 @@ public final class Flatten extends AbstractLayer {
     }
 
     @Override
-    public int build(Backend backend, int inputFeatures, long seed, int layerIndex) {
-        outputFeatures = inputFeatures;
-        return inputFeatures;
-    }
-
-    @Override
     public int[] build(Backend backend, int[] inputShape, long seed, int layerIndex) {
         outputFeatures = Shapes.product(inputShape);
         outputShape = new int[] {outputFeatures};
@@ -42,11 +35,6 @@ public final class Flatten extends AbstractLayer {
         requireBuilt();
         requireFeatures(x, outputFeatures, name());
         return x;
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return List.of();
     }
 
     @Override

@@ -6,14 +6,13 @@ import io.myelin.config.ConfigObject;
 import io.myelin.ops.Pool2dOp;
 import io.myelin.tensor.Tensor;
 
-import java.util.List;
 import java.util.Map;
 
 /**
  * The mean of each channel over the whole image, {@code (C, H, W) -> (C,)}, as Keras
  * {@code GlobalAveragePooling2D} (spec type {@code global_avgpool2d}). No parameters.
  */
-public final class GlobalAveragePooling2D extends AbstractLayer {
+public final class GlobalAveragePooling2D extends ImageLayer {
     private ConvGeometry geometry;
 
     /** The layer a spec entry describes (it takes no keys of its own). */
@@ -27,30 +26,15 @@ public final class GlobalAveragePooling2D extends AbstractLayer {
     }
 
     @Override
-    public int build(Backend backend, int inputFeatures, long seed, int layerIndex) {
-        throw new IllegalArgumentException("global_avgpool2d needs a (C, H, W) input, got (" + inputFeatures + ",)");
-    }
-
-    @Override
-    public int[] build(Backend backend, int[] inputShape, long seed, int layerIndex) {
-        requireImage(inputShape, type());
+    protected int[] buildImage(Backend backend, int[] inputShape, long seed, int layerIndex) {
         geometry = ConvGeometry.of(inputShape[0], inputShape[1], inputShape[2], inputShape[1], inputShape[2], 1, 1,
                 false);
-        outputShape = new int[] {inputShape[0]};
-        outputFeatures = inputShape[0];
-        return outputShape.clone();
+        return new int[] {inputShape[0]};
     }
 
     @Override
-    public Tensor forward(Tensor x, ForwardContext ctx) {
-        requireBuilt();
-        requireFeatures(x, geometry.inputSize(), name());
+    protected Tensor forwardImage(Tensor x, ForwardContext ctx) {
         return Pool2dOp.average(geometry, x);
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return List.of();
     }
 
     @Override

@@ -9,17 +9,15 @@ import java.util.Map;
 /**
  * A model layer: built once for an input shape (allocating its parameters on a backend), then applied to
  * batches. Layers are composed from differentiable ops in {@code io.myelin.ops}, so they never see which
- * backend runs them.
+ * backend runs them. A spec entry becomes a layer through {@link Layers}, which maps each spec type to the
+ * layer's static {@code fromConfig(ConfigObject)}; a layer's {@link #config()} writes the keys that reads.
  *
  * <pre>{@code
  * Layer d = new Dense(10, "softmax");
  * }</pre>
  */
 public interface Layer extends AutoCloseable {
-    /**
-     * Spec type: dense, activation, dropout, batchnorm, prelu, conv2d, maxpool2d, avgpool2d,
-     * global_avgpool2d, flatten.
-     */
+    /** Spec type, one of {@link Layers#types()} (batch normalization answers {@code batchnorm}). */
     String type();
 
     /** Unique name in its model, e.g. {@code dense_0}; assigned by the model when null. */
@@ -45,6 +43,25 @@ public interface Layer extends AutoCloseable {
         int features = Shapes.product(inputShape);
         int out = build(backend, features, seed, layerIndex);
         return out == features ? inputShape.clone() : new int[] {out};
+    }
+
+    /**
+     * What {@link #build} will allocate for a flat input of {@code inputFeatures}, known before anything is: the
+     * floats of its parameters and buffers, and its output features. A layer that cannot be built that wide
+     * throws an {@link IllegalArgumentException} naming the sizes. The default suits layers without parameters
+     * that keep the width (activations, dropout, flatten).
+     */
+    default FlatSize flatSize(long inputFeatures) {
+        return new FlatSize(0, inputFeatures);
+    }
+
+    /**
+     * A layer's size on a flat input.
+     *
+     * @param parameters     floats of its parameters and buffers
+     * @param outputFeatures its output width
+     */
+    record FlatSize(long parameters, long outputFeatures) {
     }
 
     /** The per-sample output shape once built: {@code [features]} or {@code [C, H, W]}. */

@@ -1,10 +1,12 @@
 package io.myelin.nn;
 
 import io.myelin.backend.Backend;
+import io.myelin.config.ConfigObject;
 import io.myelin.ops.PReluOp;
 import io.myelin.tensor.Scope;
 import io.myelin.tensor.Tensor;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +24,11 @@ public final class PRelu extends AbstractLayer {
         this(0.25f);
     }
 
+    /** Reads a spec's prelu object: initial_slope (0.25 when absent). */
+    public static PRelu fromConfig(ConfigObject c) {
+        return new PRelu(c.float32("initial_slope", 0.25f));
+    }
+
     @Override
     public String type() {
         return "prelu";
@@ -30,11 +37,16 @@ public final class PRelu extends AbstractLayer {
     @Override
     public int build(Backend backend, int inputFeatures, long seed, int layerIndex) {
         features = inputFeatures;
-        alpha = Scope.unscoped(() -> new Parameter(name() + ".weight", Tensor.full(backend, initialSlope, 1, inputFeatures),
-                false, false, new int[] {inputFeatures}));
+        alpha = Scope.unscoped(() -> Parameter.trainable(name() + ".weight",
+                Tensor.full(backend, initialSlope, 1, inputFeatures), inputFeatures));
         alpha.value().setRequiresGrad(trainable());
-        outputFeatures = inputFeatures;
-        return inputFeatures;
+        return super.build(backend, inputFeatures, seed, layerIndex);
+    }
+
+    /** One slope per feature. */
+    @Override
+    public FlatSize flatSize(long inputFeatures) {
+        return new FlatSize(inputFeatures, inputFeatures);
     }
 
     @Override
@@ -51,6 +63,9 @@ public final class PRelu extends AbstractLayer {
 
     @Override
     public Map<String, Object> config() {
-        return Map.of("initial_slope", initialSlope, "trainable", trainable());
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("initial_slope", initialSlope);
+        c.put("trainable", trainable());
+        return c;
     }
 }

@@ -6,8 +6,13 @@ import io.myelin.tensor.Tensor;
  * A named, persistent tensor of a layer: a trainable weight (with gradient and optimizer state) or a
  * non-trainable buffer such as a batch-norm running mean. Lives as long as its model.
  *
- * <p>{@code fileLayoutTransposed} marks Dense kernels, stored {@code [in, out]} here and {@code [out, in]} in
- * model files (PyTorch layout).
+ * <p>Made by one of three factories that say what it is: {@link #trainable} (gets a gradient and optimizer
+ * state), {@link #trainableTransposedInFiles} (the same, for Dense kernels, stored {@code [in, out]} here and
+ * {@code [out, in]} in model files, PyTorch's layout) and {@link #buffer} (no gradient, no optimizer state).
+ *
+ * <pre>{@code
+ * Parameter bias = Parameter.trainable("dense_0.bias", Tensor.full(backend, 0f, 1, 10), 10);
+ * }</pre>
  */
 public final class Parameter implements AutoCloseable {
     private final String name;
@@ -19,7 +24,7 @@ public final class Parameter implements AutoCloseable {
     private float l2;
     private final Tensor[] state = new Tensor[2];
 
-    public Parameter(String name, Tensor value, boolean buffer, boolean fileLayoutTransposed, int[] fileShape) {
+    private Parameter(String name, Tensor value, boolean buffer, boolean fileLayoutTransposed, int[] fileShape) {
         this.name = name;
         this.value = value;
         this.buffer = buffer;
@@ -30,6 +35,24 @@ public final class Parameter implements AutoCloseable {
             value.setRequiresGrad(true);
             value.allocateGrad();
         }
+    }
+
+    /** A trainable tensor stored in model files as it is in memory, e.g. a bias {@code [n]}. */
+    public static Parameter trainable(String name, Tensor value, int... fileShape) {
+        return new Parameter(name, value, false, false, fileShape);
+    }
+
+    /**
+     * A trainable {@code (rows, cols)} tensor stored transposed in model files: a Dense kernel, {@code (in, out)}
+     * here and {@code [out, in]} there.
+     */
+    public static Parameter trainableTransposedInFiles(String name, Tensor value, int... fileShape) {
+        return new Parameter(name, value, false, true, fileShape);
+    }
+
+    /** Non-trainable state saved with the model (batch-norm running statistics): no gradient, no optimizer state. */
+    public static Parameter buffer(String name, Tensor value, int... fileShape) {
+        return new Parameter(name, value, true, false, fileShape);
     }
 
     public String name() {

@@ -16,7 +16,7 @@ import java.util.Map;
  * or {@code "same"}. Windows are clipped to the image: padding never wins a max and is not counted in a
  * mean. Max pooling routes the gradient to the first maximum of each window (PyTorch). No parameters.
  */
-public abstract class Pooling2D extends AbstractLayer {
+public abstract class Pooling2D extends ImageLayer {
 
     private final boolean max;
     private final int poolH;
@@ -46,39 +46,20 @@ public abstract class Pooling2D extends AbstractLayer {
         return new int[] {pool[0], pool[1], strides[0], strides[1], Conv2D.samePadding(c) ? 1 : 0};
     }
 
-    public boolean isMax() {
-        return max;
-    }
-
     @Override
     public final String type() {
         return max ? "maxpool2d" : "avgpool2d";
     }
 
     @Override
-    public int build(Backend backend, int inputFeatures, long seed, int layerIndex) {
-        throw new IllegalArgumentException(type() + " needs a (C, H, W) input, got (" + inputFeatures + ",)");
-    }
-
-    @Override
-    public int[] build(Backend backend, int[] inputShape, long seed, int layerIndex) {
-        requireImage(inputShape, type());
+    protected int[] buildImage(Backend backend, int[] inputShape, long seed, int layerIndex) {
         geometry = ConvGeometry.of(inputShape[0], inputShape[1], inputShape[2], poolH, poolW, strideH, strideW, same);
-        outputShape = new int[] {inputShape[0], geometry.outHeight(), geometry.outWidth()};
-        outputFeatures = Shapes.product(outputShape);
-        return outputShape.clone();
+        return new int[] {inputShape[0], geometry.outHeight(), geometry.outWidth()};
     }
 
     @Override
-    public Tensor forward(Tensor x, ForwardContext ctx) {
-        requireBuilt();
-        requireFeatures(x, geometry.inputSize(), name());
+    protected Tensor forwardImage(Tensor x, ForwardContext ctx) {
         return max ? Pool2dOp.max(geometry, x) : Pool2dOp.average(geometry, x);
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return List.of();
     }
 
     @Override

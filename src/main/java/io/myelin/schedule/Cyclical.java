@@ -1,5 +1,8 @@
 package io.myelin.schedule;
 
+import io.myelin.config.ConfigObject;
+
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -10,10 +13,18 @@ import java.util.Locale;
  */
 public record Cyclical(float min, float max, int stepSize, Mode mode, float gamma) implements LearningRateSchedule {
 
+    /** The modes a spec may name. */
+    public static final List<String> MODES = List.of("triangular", "triangular2", "exp_range");
+
     /** The three policies of the paper. */
     public enum Mode { TRIANGULAR, TRIANGULAR2, EXP_RANGE;
         public static Mode parse(String s) {
             return valueOf(s.toUpperCase(Locale.ROOT));
+        }
+
+        /** The spec name, e.g. {@code exp_range}. */
+        public String specName() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -22,6 +33,15 @@ public record Cyclical(float min, float max, int stepSize, Mode mode, float gamm
             throw new IllegalArgumentException("cyclical lr needs 0 < min <= max and step_size >= 1, got min=" + min
                     + " max=" + max + " step_size=" + stepSize);
         }
+    }
+
+    /**
+     * Reads a spec's cyclical object: min (lr0/10), max (lr0), step_size (2000), mode ({@code fallback} when
+     * absent: the spec type names it, {@code "triangular2"}), gamma (1).
+     */
+    public static Cyclical fromConfig(ConfigObject c, float lr0, Mode fallback) {
+        return new Cyclical(c.float32("min", lr0 / 10), c.float32("max", lr0), c.integer("step_size", 2000),
+                Mode.parse(c.choice("mode", fallback.specName(), MODES, "cyclical mode")), c.float32("gamma", 1f));
     }
 
     @Override

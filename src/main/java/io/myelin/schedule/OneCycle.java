@@ -1,5 +1,7 @@
 package io.myelin.schedule;
 
+import io.myelin.config.ConfigObject;
+
 /**
  * 1cycle (Smith 2018), per step over {@code totalSteps}: warm up linearly from {@code max/divFactor} to
  * {@code max} over the first {@code pctStart} of the steps, anneal back to the start value by
@@ -18,6 +20,16 @@ public record OneCycle(float max, long totalSteps, float pctStart, float divFact
 
     public static OneCycle of(float max, long totalSteps) {
         return new OneCycle(max, totalSteps, 0.3f, 25f, 1e4f, 0.85f, 0.95f);
+    }
+
+    /**
+     * Reads a spec's one_cycle object over {@code totalSteps}: max (lr0), pct_start (0.3), div_factor (25),
+     * final_div_factor (1e4), min_momentum (0.85), max_momentum (0.95).
+     */
+    public static OneCycle fromConfig(ConfigObject c, float lr0, long totalSteps) {
+        return new OneCycle(c.float32("max", lr0), totalSteps, c.float32("pct_start", 0.3f),
+                c.float32("div_factor", 25f), c.float32("final_div_factor", 1e4f), c.float32("min_momentum", 0.85f),
+                c.float32("max_momentum", 0.95f));
     }
 
     private double phase(long step) {

@@ -2,6 +2,7 @@ package io.myelin.schedule;
 
 import io.myelin.config.ConfigObject;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -10,14 +11,36 @@ import java.util.Map;
  * optimizer's lr. Types: constant, step_decay, exponential_decay (k, per_step), cyclical (min, max,
  * step_size, mode, gamma), one_cycle (max, pct_start, div_factor, final_div_factor, min_momentum,
  * max_momentum), each with optional {@code warmup_steps}. {@code totalSteps} is epochs × steps per epoch
- * (for 1cycle). A key the type does not use is an error.
+ * (for 1cycle). A key the type does not use is an error. Each type maps to the {@code fromConfig} of its
+ * schedule, so adding one is its record and one line here.
  */
 public final class Schedules {
+    /** What reads one schedule type's own keys. */
+    @FunctionalInterface
+    private interface Reader {
+        LearningRateSchedule read(ConfigObject c, float lr0, long totalSteps);
+    }
+
+    /** Type → reader, in the order messages list them. */
+    private static final Map<String, Reader> READERS = new LinkedHashMap<>();
+
+    static {
+        READERS.put("constant", (c, lr0, n) -> new Constant(lr0));
+        READERS.put("step_decay", (c, lr0, n) -> StepDecay.fromConfig(c, lr0));
+        READERS.put("halving", (c, lr0, n) -> StepDecay.fromConfig(c, lr0));
+        READERS.put("exponential_decay", (c, lr0, n) -> ExponentialDecay.fromConfig(c, lr0));
+        READERS.put("cyclical", (c, lr0, n) -> Cyclical.fromConfig(c, lr0, Cyclical.Mode.TRIANGULAR));
+        for (Cyclical.Mode mode : Cyclical.Mode.values()) {
+            READERS.put(mode.specName(), (c, lr0, n) -> Cyclical.fromConfig(c, lr0, mode));
+        }
+        READERS.put("one_cycle", OneCycle::fromConfig);
+        READERS.put("1cycle", OneCycle::fromConfig);
+    }
+
     /** The schedule types a spec may name (with the aliases halving, triangular, triangular2, exp_range, 1cycle). */
-    public static final List<String> TYPES = List.of("constant", "step_decay", "halving", "exponential_decay",
-            "cyclical", "triangular", "triangular2", "exp_range", "one_cycle", "1cycle");
+    public static final List<String> TYPES = List.copyOf(READERS.keySet());
     /** The modes of a cyclical schedule. */
-    public static final List<String> CYCLICAL_MODES = List.of("triangular", "triangular2", "exp_range");
+    public static final List<String> CYCLICAL_MODES = Cyclical.MODES;
 
     private Schedules() {
     }
@@ -32,18 +55,7 @@ public final class Schedules {
     /** Reads a schedule object (the caller calls {@link ConfigObject#finish()}). */
     public static LearningRateSchedule fromConfig(ConfigObject c, float lr0, long totalSteps) {
         String type = c.choice("type", "constant", TYPES, "lr schedule");
-        LearningRateSchedule s = switch (type) {
-            case "constant" -> new Constant(lr0);
-            case "step_decay", "halving" -> new StepDecay(lr0, c.float32("factor", 0.5f), c.integer("every", 10));
-            case "exponential_decay" -> new ExponentialDecay(lr0, c.float32("k", 0.1f), c.bool("per_step", false));
-            case "cyclical", "triangular", "triangular2", "exp_range" -> new Cyclical(c.float32("min", lr0 / 10),
-                    c.float32("max", lr0), c.integer("step_size", 2000), Cyclical.Mode.parse(c.choice("mode",
-                            type.equals("cyclical") ? "triangular" : type, CYCLICAL_MODES, "cyclical mode")),
-                    c.float32("gamma", 1f));
-            default -> new OneCycle(c.float32("max", lr0), totalSteps, c.float32("pct_start", 0.3f),
-                    c.float32("div_factor", 25f), c.float32("final_div_factor", 1e4f), c.float32("min_momentum", 0.85f),
-                    c.float32("max_momentum", 0.95f));
-        };
+        LearningRateSchedule s = READERS.get(type).read(c, lr0, totalSteps);
         long warmup = c.longInteger("warmup_steps", 0);
         return warmup > 0 ? new LinearWarmup(s, warmup) : s;
     }

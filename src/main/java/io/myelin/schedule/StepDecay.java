@@ -1,5 +1,7 @@
 package io.myelin.schedule;
 
+import io.myelin.config.ConfigObject;
+
 /** {@code lr0 * factor^floor(epoch / every)}; factor 0.5 is "halving". */
 public record StepDecay(float lr0, float factor, int every) implements LearningRateSchedule {
     public StepDecay {
@@ -7,6 +9,11 @@ public record StepDecay(float lr0, float factor, int every) implements LearningR
             throw new IllegalArgumentException("step decay needs every >= 1 and factor > 0, got every=" + every
                     + " factor=" + factor);
         }
+    }
+
+    /** Reads a spec's step_decay object: factor (0.5), every (10 epochs). */
+    public static StepDecay fromConfig(ConfigObject c, float lr0) {
+        return new StepDecay(lr0, c.float32("factor", 0.5f), c.integer("every", 10));
     }
 
     @Override

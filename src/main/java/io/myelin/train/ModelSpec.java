@@ -13,22 +13,10 @@ import io.myelin.config.MemoryBudget;
 import io.myelin.config.StrictJson;
 import io.myelin.config.TextFiles;
 import io.myelin.data.Normalizer;
-import io.myelin.init.Initializer;
 import io.myelin.loss.Loss;
 import io.myelin.loss.Losses;
-import io.myelin.nn.ActivationFn;
-import io.myelin.nn.ActivationLayer;
-import io.myelin.nn.AveragePooling2D;
-import io.myelin.nn.BatchNormalization;
-import io.myelin.nn.Conv2D;
-import io.myelin.nn.Dense;
-import io.myelin.nn.Dropout;
-import io.myelin.nn.Flatten;
-import io.myelin.nn.GlobalAveragePooling2D;
 import io.myelin.nn.Layer;
-import io.myelin.nn.MaxPool2D;
-import io.myelin.nn.PRelu;
-import io.myelin.nn.Shapes;
+import io.myelin.nn.Layers;
 import io.myelin.optim.Optimizer;
 import io.myelin.schedule.Schedules;
 
@@ -36,6 +24,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +34,9 @@ import java.util.Map;
  * LR schedule. Every object of the spec is read through one strict {@link ConfigObject}, when the spec is
  * created: an unknown key, a wrong JSON type, a fraction where an integer belongs or an unknown name is a
  * {@link ConfigException} naming the place ({@code layer 2 (dense)}), the key, a near miss and the known
- * keys, so a typo never trains silently.
+ * keys, so a typo never trains silently. Each part reads its own keys: a layer through the {@link Layers}
+ * registry, the loss through {@link Losses}, the optimizer through {@link Optimizer#fromConfig}, the schedule
+ * through {@link Schedules}; this class reads the top level and checks the whole.
  *
  * <pre>{@code
  * ModelSpec spec = ModelSpec.read(Path.of("mlp.json"));
@@ -58,9 +49,6 @@ public final class ModelSpec {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    /** The layer types a spec may name. */
-    public static final List<String> LAYER_TYPES = List.of("dense", "activation", "dropout", "batchnorm",
-            "batch_normalization", "prelu", "conv2d", "maxpool2d", "avgpool2d", "global_avgpool2d", "flatten");
     private static final List<String> METRICS = List.of("accuracy", "acc", "sparse_categorical_accuracy",
             "categorical_accuracy", "binary_accuracy", "mae", "mse");
     /** A schedule length to check a schedule's keys with before the run's length is known. */
@@ -149,7 +137,7 @@ public final class ModelSpec {
 
     /** Product of input_shape. */
     public int inputFeatures() {
-        return Shapes.product(inputShape());
+        return Arrays.stream(inputShape()).reduce(1, Math::multiplyExact);  // at most 2^31-1: checked when read
     }
 
     /** input_shape: {@code [features]} or channels-first {@code [C, H, W]}. */
@@ -232,21 +220,14 @@ public final class ModelSpec {
         long largest = 0;
         for (int i = 0; i < parts.layers().size(); i++) {
             Layer layer = parts.layers().get(i);
-            long n = 0;
-            if (layer instanceof Dense d) {
-                long weights = width * d.units();
-                if (weights > Integer.MAX_VALUE - 8) {
-                    throw new ConfigException(prefix + "layer " + i + " (dense): " + MemoryBudget.count(width)
-                            + " inputs x " + MemoryBudget.count(d.units()) + " units = " + MemoryBudget.count(weights)
-                            + " weights, more than one tensor holds (" + MemoryBudget.count(Integer.MAX_VALUE - 8) + ")");
-                }
-                n = weights + d.units();
-                width = d.units();
-            } else if (layer instanceof BatchNormalization) {
-                n = 4 * width;
-            } else if (layer instanceof PRelu) {
-                n = width;
+            Layer.FlatSize size;
+            try {
+                size = layer.flatSize(width);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(prefix + "layer " + i + " (" + layer.type() + "): " + e.getMessage());
             }
+            long n = size.parameters();
+            width = size.outputFeatures();
             total += n;
             largest = Math.max(largest, n);
         }
@@ -381,54 +362,6 @@ public final class ModelSpec {
     }
 
     private Layer layer(int index, Object spec) {
-        ConfigObject c = ConfigObject.from(spec, prefix + "layer " + index);
-        String type = c.choice("type", null, LAYER_TYPES, "layer type");
-        if (type == null) {
-            throw c.missing("type", "; known: " + String.join(", ", LAYER_TYPES));
-        }
-        c = c.at(prefix + "layer " + index + " (" + type + ")");
-        try {
-            Layer layer = switch (type) {
-                case "dense" -> dense(c);
-                case "activation" -> new ActivationLayer(ActivationFn.fromConfig(c, null));
-                case "dropout" -> new Dropout(c.float32("rate", 0.5f));
-                case "batchnorm", "batch_normalization" -> new BatchNormalization(c.float32("momentum", 0.99f),
-                        c.float32("epsilon", 1e-3f), c.bool("center", true), c.bool("scale", true),
-                        c.bool("unbiased_running_var", false));
-                case "prelu" -> new PRelu(c.float32("initial_slope", 0.25f));
-                case "conv2d" -> Conv2D.fromConfig(c);
-                case "maxpool2d" -> MaxPool2D.fromConfig(c);
-                case "avgpool2d" -> AveragePooling2D.fromConfig(c);
-                case "global_avgpool2d" -> GlobalAveragePooling2D.fromConfig(c);
-                default -> Flatten.fromConfig(c);
-            };
-            String name = c.string("name", null);
-            if (name != null) {
-                layer.setName(name);
-            }
-            layer.setTrainable(c.bool("trainable", true));
-            c.finish();
-            return layer;
-        } catch (ConfigException e) {
-            throw e;
-        } catch (IllegalArgumentException e) {
-            throw c.error(e.getMessage());
-        }
-    }
-
-    private static Dense dense(ConfigObject c) {
-        int units = c.requiredInteger("units");
-        Dense d = new Dense(units, ActivationFn.fromConfig(c, "linear"));
-        d.useBias(c.bool("use_bias", true));
-        Initializer kernel = Initializer.fromConfig(c, "kernel_initializer");
-        Initializer bias = Initializer.fromConfig(c, "bias_initializer");
-        if (kernel != null) {
-            d.kernelInitializer(kernel);
-        }
-        if (bias != null) {
-            d.biasInitializer(bias);
-        }
-        d.regularize(c.float32("l1", 0f), c.float32("l2", 0f));
-        return d;
+        return Layers.fromConfig(ConfigObject.from(spec, prefix + "layer " + index));
     }
 }

@@ -97,7 +97,7 @@ class ModelGradientCheckTest {
                                 .add(new ActivationLayer("tanh")).add(new GlobalAveragePooling2D())
                                 .add(new Dense(3, "softmax"))),
                 new Case("conv2d-5x5-dropout-maxpool2d-same-bce", new int[] {2, 6, 5}, 1, "binary_crossentropy",
-                        m -> m.add(new Conv2D(3, 5, 5, io.myelin.nn.ActivationFn.parse("tanh")).padding(true))
+                        m -> m.add(new Conv2D(3, 5, 5, io.myelin.nn.ActivationFunction.parse("tanh")).padding(true))
                                 .add(new Dropout(0.25f)).add(new MaxPool2D(3, 3, 2, 2, true)).add(new Flatten())
                                 .add(new Dense(1, "sigmoid")), 2e-4f),
                 new Case("flatten-alone-mse", new int[] {2, 3, 3}, 2, "mse",

@@ -51,7 +51,7 @@ class ModelSpecTest {
     @Test
     void mistakesNameTheirPlace() {
         assertEquals("s.json: layer 2 (activation): unknown activation \"relux\"; did you mean \"relu\"? known: "
-                        + String.join(", ", io.myelin.nn.ActivationFn.spellings()),
+                        + String.join(", ", io.myelin.nn.ActivationFunction.spellings()),
                 error(ISSUE_SPEC.replace("\"relu\"", "\"relux\"")));
         has(error(ISSUE_SPEC.replace("\"dropout\"", "\"droput\"")), 
                 "s.json: layer 3: unknown layer type \"droput\"; did you mean \"dropout\"?");

@@ -7,11 +7,12 @@ import io.myelin.backend.Backend;
 import io.myelin.tensor.Tensor;
 
 /**
- * A pointwise activation {@code y = f(x; p)} and its derivative {@code dx = dy * f'(x)}.
- * x, y, dy, dx all share one shape.
+ * The differentiable op of a pointwise {@link Activation} (the SPI's enum): {@code y = f(x; p)} and its
+ * derivative {@code dx = dy * f'(x)}, both run by the backend. x, y, dy, dx all share one shape. Layers reach
+ * it through {@code io.myelin.nn.ActivationFunction}, which adds the row-wise softmax ({@link Softmax}).
  */
-public final class Pointwise {
-    private Pointwise() {
+public final class ActivationOp {
+    private ActivationOp() {
     }
 
     public static Tensor forward(Activation act, float p, Tensor x) {
