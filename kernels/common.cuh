@@ -5,10 +5,11 @@
 //  * float32, row-major; a tensor is viewed as (rows, cols) and indexed i = r*cols + c.
 //  * Element counts fit in int (the Java side caps tensors at 2^31-9 elements); loop indices are
 //    64-bit so a grid-stride step never overflows.
-//  * The launch configuration is chosen by the Java launcher (io.myelin.backend.cuda.Launch):
+//  * The launch configuration is chosen by the Java launcher (io.myelin.backend.cuda.KernelLauncher):
 //      elementwise:      block 256 threads, grid min(ceil(n/256), 2^20) (grid-stride loop)
 //      row-wise (warp):  block 256 threads = 8 warps, one warp per row, grid ceil(rows/8)
 //      column-wise:      block (32, 16), one block per 32 columns, grid ceil(cols/32)
+//      per-output block: block 256 threads, one block per output (conv_bias_grad_f32: one per filter)
 #pragma once
 
 #include <cstdint>

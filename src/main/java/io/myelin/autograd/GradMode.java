@@ -5,7 +5,7 @@ package io.myelin.autograd;
  * nothing and no backward state is kept.
  *
  * <pre>{@code
- * try (GradMode.Guard g = GradMode.noGrad()) { Tensor y = model.forward(x, false); }
+ * try (GradMode.Guard g = GradMode.noGrad()) { Tensor y = model.forward(x, ForwardContext.inference()); }
  * }</pre>
  */
 public final class GradMode {

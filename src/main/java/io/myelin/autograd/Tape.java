@@ -14,8 +14,9 @@ import java.util.List;
  *
  * <pre>{@code
  * try (Scope step = Scope.open(); Tape tape = Tape.open()) {
- *     Tensor loss = loss.compute(model.forward(x, true), y);
- *     tape.backward(loss);
+ *     ForwardContext ctx = new ForwardContext(true, false, model.seed(), model.globalStep(), false);
+ *     Tensor l = loss.compute(model.forward(x, ctx), y);
+ *     tape.backward(l);
  * }
  * }</pre>
  */

@@ -15,9 +15,9 @@ import java.util.List;
  * median over repeats of a timed batch of calls (each batch at least ~100 ms). Prints exactly one line
  * per provider and shape on stdout, {@code GFLOPS <provider> <m>x<k>x<n> <value>}; details go to stderr.
  *
- * <pre>{@code
+ * <pre>
  * java -cp target/myelin-0.1.0-SNAPSHOT-cli.jar io.myelin.bench.GemmBench [provider ...]
- * }</pre>
+ * </pre>
  */
 public final class GemmBench {
     /** m x k x n: (batch x in) * (in x out) of a 784-256-128 MLP, its transposed use, and 1024^3. */

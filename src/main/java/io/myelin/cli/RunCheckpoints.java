@@ -38,9 +38,10 @@ import java.util.function.Function;
  * interrupt therefore leaves the files of the last checkpointed epoch.
  *
  * <pre>{@code
- * try (RunCheckpoints c = new RunCheckpoints(dir, 1, epochs, -1, net -> RunOutputs.checkpointFiles(...))) {
- *     net.fit(train, cfg.callback(c).build());
- *     c.write(() -> RunOutputs.write(...));
+ * try (RunCheckpoints c = new RunCheckpoints(dir, 1, epochs, -1,
+ *         net -> RunOutputs.checkpointFiles(dir, spec, net, loaded, training))) {
+ *     History h = model.fit(train, FitConfig.builder().epochs(epochs).callback(c).build());
+ *     c.write(() -> RunOutputs.write(dir, spec, model, loaded, training, h, metrics, true));
  * }
  * }</pre>
  */

@@ -17,8 +17,8 @@ import java.util.Map;
  * drifts when its new mean differs from that constant by more than {@code 1e-6 * max(1, |constant|)}.
  *
  * <pre>{@code
- * FeatureStats stats = FeatureStats.fit(train.x(), train.numFeatures(), names);
- * List<FeatureStats.Shift> shifted = stats.drift(newRows.x(), newRows.n());
+ * FeatureStats stats = FeatureStats.fit(tt.train().x(), tt.train().numFeatures(), names);
+ * List<FeatureStats.Shift> shifted = stats.drift(data.x(), data.n());   // data: new rows
  * }</pre>
  */
 public record FeatureStats(List<String> names, double[] mean, double[] std) {

@@ -29,7 +29,7 @@ public final class IdxReader {
      * Images from an IDX file: {@code pixels} is {@code (count, rows * cols)} row-major, values 0..255.
      *
      * <pre>{@code
-     * IdxImages img = IdxReader.readImages(path); int features = img.rows() * img.cols();
+     * IdxReader.IdxImages img = IdxReader.readImages(path); int features = img.rows() * img.cols();
      * }</pre>
      */
     public record IdxImages(int count, int rows, int cols, float[] pixels) {

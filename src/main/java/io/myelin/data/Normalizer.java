@@ -24,7 +24,7 @@ import java.util.Map;
  * {@code {"kind": "min_max", "shift": [...], "scale": [...]}}.
  *
  * <pre>{@code
- * Normalizer norm = Normalizer.fit(Normalizer.Kind.Z_SCORE, train); Dataset t = norm.apply(test);
+ * Normalizer norm = Normalizer.fit(Normalizer.Kind.Z_SCORE, tt.train()); Dataset test = norm.apply(tt.test());
  * }</pre>
  */
 public record Normalizer(Kind kind, float[] shift, float[] scale) {

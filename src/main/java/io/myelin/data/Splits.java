@@ -14,7 +14,7 @@ import java.util.Arrays;
  * the validation set and the rest the training set.
  *
  * <pre>{@code
- * TrainValidationTest s = Splits.trainValidationTest(all, 0.1, 0.2, 42);
+ * TrainValidationTest s = Splits.trainValidationTest(data, 0.1, 0.2, 42);
  * }</pre>
  */
 public final class Splits {

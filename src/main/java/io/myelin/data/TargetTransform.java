@@ -8,7 +8,7 @@ import java.util.Locale;
  * such as prices or counts; it needs every target {@code > -1}.
  *
  * <pre>{@code
- * Dataset t = TargetTransform.LOG1P.apply(train); float[] prices = TargetTransform.LOG1P.inverse(predicted);
+ * Dataset t = TargetTransform.LOG1P.apply(data); float[] prices = TargetTransform.LOG1P.inverse(model.predict(values, n));
  * }</pre>
  */
 public enum TargetTransform {

@@ -47,7 +47,7 @@ import java.util.TreeMap;
  * writes for the same float32 tensors and metadata. Writes are atomic ({@link AtomicFiles}).
  *
  * <pre>{@code
- * SafeTensors.write(path, SafeTensorsFile.of(List.of(w, b), Map.of("format", "pt")));
+ * SafeTensors.write(path, SafeTensorsFile.of(List.of(weight, bias), Map.of("format", "pt")));
  * float[] w = SafeTensors.read(path).tensor("dense_0.weight").data();
  * }</pre>
  */

@@ -10,7 +10,7 @@
  * <p>A malformed file raises a {@link io.myelin.io.ModelFileException} naming the file and the tensor.
  *
  * <pre>{@code
- * SafeTensors.write(dir.resolve("weights.safetensors"), file);
+ * SafeTensors.write(dir.resolve("weights.safetensors"), SafeTensorsFile.of(List.of(weight, bias), Map.of()));
  * SafeTensorsFile back = SafeTensors.read(dir.resolve("weights.safetensors"));
  * }</pre>
  */

@@ -9,7 +9,7 @@ import java.util.Map;
  * recording, a backward rule writing {@code d(loss)/d(pred)} (the loss must be the root of backward).
  *
  * <pre>{@code
- * Tensor l = Losses.byName("mse").compute(pred, target);
+ * Tensor l = Losses.create("mse").compute(pred, target);
  * }</pre>
  */
 public interface Loss {

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * handed to the enclosing one with {@link #keep(Tensor)} (or to nobody, when no scope encloses it).
  *
  * <pre>{@code
- * try (Scope step = Scope.open()) { Tensor loss = model.lossOf(x, y); ... }  // temporaries freed here
+ * try (Scope step = Scope.open()) { Tensor t = Tensor.zeros(backend, 128, 10); ... }  // t and other temporaries freed here
  * }</pre>
  */
 public final class Scope implements AutoCloseable {

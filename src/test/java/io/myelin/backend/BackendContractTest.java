@@ -3,7 +3,7 @@ package io.myelin.backend;
 import io.myelin.tensor.Scope;
 import io.myelin.testing.TestBackends;
 import io.myelin.tensor.Tensor;
-import org.junit.jupiter.api.Assumptions;
+import io.myelin.testing.UseBackend;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -114,10 +114,8 @@ class BackendContractTest {
      * checks them against each other, bit for bit where the SPI demands it). Skipped without a GPU.
      */
     @Test
-    void cudaMatchesCpu() {
-        Optional<String> why = cudaUnavailableReason();
-        Assumptions.assumeTrue(why.isEmpty(), () -> "CUDA backend not available (" + why.orElse("") + ")");
-        try (Backend cuda = Backends.create("cuda"); Backend cpu = Backends.create("cpu"); Scope ignored = Scope.open()) {
+    void cudaMatchesCpu(@UseBackend("cuda") Backend cuda, @UseBackend("cpu") Backend cpu) {
+        try (Scope ignored = Scope.open()) {
             Random r = new Random(7);
             float[] a = ContractCases.normal(r, 129 * 257, 1);
             float[] b = ContractCases.normal(r, 257 * 7, 1);

@@ -2,6 +2,7 @@ package io.myelin.backend;
 
 import io.myelin.tensor.Scope;
 import io.myelin.tensor.Tensor;
+import io.myelin.testing.UseBackend;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -174,11 +175,9 @@ class ChecksTest {
     }
 
     @Test
-    void everyCheckGivesItsMessageOnCpu() {
-        try (Backend cpu = Backends.create("cpu")) {
-            for (BadCall bad : badCalls()) {
-                assertEquals(bad.message(), messageOf(cpu, bad));
-            }
+    void everyCheckGivesItsMessageOnCpu(@UseBackend("cpu") Backend cpu) {
+        for (BadCall bad : badCalls()) {
+            assertEquals(bad.message(), messageOf(cpu, bad));
         }
     }
 
@@ -199,8 +198,8 @@ class ChecksTest {
 
     /** The aliasing the SPI allows (elementwise in place, gemm of a with itself) passes the checks. */
     @Test
-    void allowedAliasingIsAccepted() {
-        try (Backend b = Backends.create("cpu"); Scope ignored = Scope.open()) {
+    void allowedAliasingIsAccepted(@UseBackend("cpu") Backend b) {
+        try (Scope ignored = Scope.open()) {
             Tensor x = z(b, 2, 3);
             Tensor row = z(b, 1, 3);
             Checks.gemm(false, true, x, x, z(b, 2, 2));
@@ -216,11 +215,11 @@ class ChecksTest {
 
     /** Passing checks allocate nothing, so the CPU backend can run them on every op of the training loop. */
     @Test
-    void passingChecksAllocateNothing() {
+    void passingChecksAllocateNothing(@UseBackend("cpu") Backend b) {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
                 "this JVM does not count allocated bytes per thread");
-        try (Backend b = Backends.create("cpu"); Scope ignored = Scope.open()) {
+        try (Scope ignored = Scope.open()) {
             Passing p = new Passing(b);
             for (int i = 0; i < 3; i++) {   // resolve constants and initialize classes first
                 p.run();

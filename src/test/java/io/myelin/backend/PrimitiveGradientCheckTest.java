@@ -2,12 +2,12 @@ package io.myelin.backend;
 
 import io.myelin.tensor.Scope;
 import io.myelin.tensor.Tensor;
+import io.myelin.testing.TestBackend;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.Random;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -28,10 +28,6 @@ class PrimitiveGradientCheckTest {
     private static final double H = 1e-2;
     private static final double ATOL = 3e-4;
     private static final double RTOL = 5e-3;
-
-    static Stream<String> backends() {
-        return Backends.providers().stream().filter(p -> p.availability().available()).map(BackendProvider::name);
-    }
 
     private static void check(String what, double analytic, double numeric) {
         if (!(Math.abs(analytic - numeric) <= ATOL + RTOL * Math.abs(analytic))) {
@@ -71,9 +67,10 @@ class PrimitiveGradientCheckTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
-    void activationBackwardIsTheDerivativeOfActivationForward(String backend) {
-        try (Backend b = Backends.create(backend); Scope ignored = Scope.open()) {
+    @MethodSource("io.myelin.testing.TestBackends#available")
+    void activationBackwardIsTheDerivativeOfActivationForward(TestBackend backend) {
+        Backend b = backend.get();
+        try (Scope ignored = Scope.open()) {
             Random r = new Random(11);
             int n = 64;
             for (Activation act : Activation.values()) {
@@ -112,9 +109,10 @@ class PrimitiveGradientCheckTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
-    void preluBackwardMatchesCentralDifferences(String backend) {
-        try (Backend b = Backends.create(backend); Scope ignored = Scope.open()) {
+    @MethodSource("io.myelin.testing.TestBackends#available")
+    void preluBackwardMatchesCentralDifferences(TestBackend backend) {
+        Backend b = backend.get();
+        try (Scope ignored = Scope.open()) {
             Random r = new Random(12);
             int rows = 6;
             int cols = 4;
@@ -145,9 +143,10 @@ class PrimitiveGradientCheckTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
-    void batchNormBackwardMatchesCentralDifferences(String backend) {
-        try (Backend b = Backends.create(backend); Scope ignored = Scope.open()) {
+    @MethodSource("io.myelin.testing.TestBackends#available")
+    void batchNormBackwardMatchesCentralDifferences(TestBackend backend) {
+        Backend b = backend.get();
+        try (Scope ignored = Scope.open()) {
             Random r = new Random(13);
             int n = 6;
             int c = 3;
@@ -191,9 +190,10 @@ class PrimitiveGradientCheckTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
-    void softmaxCrossEntropyBackwardMatchesCentralDifferences(String backend) {
-        try (Backend b = Backends.create(backend); Scope ignored = Scope.open()) {
+    @MethodSource("io.myelin.testing.TestBackends#available")
+    void softmaxCrossEntropyBackwardMatchesCentralDifferences(TestBackend backend) {
+        Backend b = backend.get();
+        try (Scope ignored = Scope.open()) {
             Random r = new Random(14);
             int n = 5;
             int k = 4;
@@ -232,9 +232,10 @@ class PrimitiveGradientCheckTest {
 
     /** The softmax Jacobian composed above the SPI: dx = y * (dy - sum_j dy_j y_j), per row. */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
-    void softmaxJacobianMatchesCentralDifferences(String backend) {
-        try (Backend b = Backends.create(backend); Scope ignored = Scope.open()) {
+    @MethodSource("io.myelin.testing.TestBackends#available")
+    void softmaxJacobianMatchesCentralDifferences(TestBackend backend) {
+        Backend b = backend.get();
+        try (Scope ignored = Scope.open()) {
             Random r = new Random(15);
             int n = 4;
             int k = 5;
@@ -269,9 +270,10 @@ class PrimitiveGradientCheckTest {
             ConvGeometry.of(2, 7, 6, 3, 2, 2, 2, false)};
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
-    void conv2dBackwardMatchesCentralDifferences(String backend) {
-        try (Backend b = Backends.create(backend); Scope ignored = Scope.open()) {
+    @MethodSource("io.myelin.testing.TestBackends#available")
+    void conv2dBackwardMatchesCentralDifferences(TestBackend backend) {
+        Backend b = backend.get();
+        try (Scope ignored = Scope.open()) {
             Random r = new Random(16);
             for (ConvGeometry g : CONV_GEOMETRIES) {
                 int n = 2;
@@ -316,9 +318,10 @@ class PrimitiveGradientCheckTest {
      * padding, and tile exactly.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
-    void poolingBackwardMatchesCentralDifferences(String backend) {
-        try (Backend b = Backends.create(backend); Scope ignored = Scope.open()) {
+    @MethodSource("io.myelin.testing.TestBackends#available")
+    void poolingBackwardMatchesCentralDifferences(TestBackend backend) {
+        Backend b = backend.get();
+        try (Scope ignored = Scope.open()) {
             Random r = new Random(17);
             ConvGeometry[] pools = {ConvGeometry.of(2, 5, 5, 2, 2, 2, 2, true), ConvGeometry.of(1, 6, 5, 3, 3, 1, 1, false),
                     ConvGeometry.of(3, 4, 4, 2, 2, 2, 2, false), ConvGeometry.of(2, 7, 7, 3, 3, 2, 2, true)};
@@ -368,9 +371,10 @@ class PrimitiveGradientCheckTest {
 
     /** batchTranspose is linear: its backward is the transpose the other way. */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
-    void batchTransposeBackwardIsTheReverseTranspose(String backend) {
-        try (Backend b = Backends.create(backend); Scope ignored = Scope.open()) {
+    @MethodSource("io.myelin.testing.TestBackends#available")
+    void batchTransposeBackwardIsTheReverseTranspose(TestBackend backend) {
+        Backend b = backend.get();
+        try (Scope ignored = Scope.open()) {
             Random r = new Random(18);
             int count = 2;
             int rows = 3;

@@ -1,10 +1,10 @@
 package io.myelin.cli;
 
 import io.myelin.backend.Backend;
-import io.myelin.backend.Backends;
 import io.myelin.loss.Losses;
 import io.myelin.nn.Dense;
 import io.myelin.optim.Sgd;
+import io.myelin.testing.UseBackend;
 import io.myelin.train.EncodedData;
 import io.myelin.train.FitConfig;
 import io.myelin.train.Sequential;
@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** lr_find.png's chart: loss and smoothed loss against lr on a log axis, the suggestion as one marked point. */
 class LrFindChartTest {
     @Test
-    void theChartShowsBothCurvesAndMarksTheSuggestion() {
+    void theChartShowsBothCurvesAndMarksTheSuggestion(@UseBackend("cpu") Backend cpu) {
         Random r = new Random(3);
         int n = 64;
         float[] x = new float[n * 2];
@@ -33,7 +33,7 @@ class LrFindChartTest {
             y[i] = 2 * x[2 * i] - x[2 * i + 1];
         }
         LearningRateRangeTest t = new LearningRateRangeTest(1e-3, 3, 40);
-        try (Backend cpu = Backends.create("cpu"); Sequential m = new Sequential(cpu, 2, 1)) {
+        try (Sequential m = new Sequential(cpu, 2, 1)) {
             m.add(new Dense(1));
             m.compile(Losses.create("mse"), Sgd.builder().learningRate(0.1f).build(), List.of());
             m.fit(new EncodedData(x, y, n), FitConfig.builder().epochs(40).batchSize(n).shuffle(false).callback(t).build());

@@ -2,7 +2,6 @@ package io.myelin.cli;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.myelin.backend.Backend;
-import io.myelin.backend.Backends;
 import io.myelin.config.ConfigException;
 import io.myelin.config.MemoryLimitException;
 import io.myelin.data.DataException;
@@ -10,6 +9,7 @@ import io.myelin.fuzz.FuzzFiles;
 import io.myelin.fuzz.UserErrors;
 import io.myelin.io.ModelFileException;
 import io.myelin.saving.Checkpoints;
+import io.myelin.testing.UseBackend;
 import io.myelin.train.Sequential;
 
 import java.io.IOException;
@@ -29,7 +29,8 @@ import java.util.Map;
  */
 class RunDirectoryFuzzTest {
     private static final List<String> FILES = List.of("model.json", "training_state.json", "optimizer.safetensors");
-    private static final Backend CPU = Backends.create("cpu");
+    @UseBackend("cpu")
+    private static Backend CPU;
     private static final Path RUN = trainedRun();
 
     /** A one-epoch run on a small CSV file, trained once per JVM. */

@@ -3,13 +3,11 @@ package io.myelin.saving;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.myelin.backend.Backend;
-import io.myelin.backend.Backends;
 import io.myelin.io.ModelFileException;
 import io.myelin.io.NamedTensor;
+import io.myelin.testing.UseBackend;
 import io.myelin.train.ModelSpec;
 import io.myelin.train.Sequential;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -27,17 +25,8 @@ class InitialWeightsTest {
              "layers": [{"type": "dense", "units": %d}, {"type": "batchnorm", "momentum": 0.9, "epsilon": 1e-5},
                         {"type": "prelu"}, {"type": "dense", "units": 10, "activation": "softmax"}],
              "loss": "sparse_categorical_crossentropy"}""";
+    @UseBackend("cpu")
     private static Backend cpu;
-
-    @BeforeAll
-    static void start() {
-        cpu = Backends.create("cpu");
-    }
-
-    @AfterAll
-    static void stop() {
-        cpu.close();
-    }
 
     static Path fixture(String name) throws Exception {
         return Path.of(InitialWeightsTest.class.getResource("/fixtures/" + name).toURI());

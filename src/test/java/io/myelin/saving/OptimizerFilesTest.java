@@ -1,7 +1,6 @@
 package io.myelin.saving;
 
 import io.myelin.backend.Backend;
-import io.myelin.backend.Backends;
 import io.myelin.io.ModelFileException;
 import io.myelin.io.NamedTensor;
 import io.myelin.io.SafeTensors;
@@ -17,10 +16,10 @@ import io.myelin.optim.RmsProp;
 import io.myelin.optim.Sgd;
 import io.myelin.random.SeededRandom;
 import io.myelin.train.EncodedData;
+import io.myelin.testing.UseBackend;
+import io.myelin.train.EncodedData;
 import io.myelin.train.FitConfig;
 import io.myelin.train.Sequential;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,20 +38,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** optimizer.safetensors: names, layout and metadata, an exact round trip, and strict loading. */
 class OptimizerFilesTest {
+    @UseBackend("cpu")
     private static Backend cpu;
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void start() {
-        cpu = Backends.create("cpu");
-    }
-
-    @AfterAll
-    static void stop() {
-        cpu.close();
-    }
 
     private static Sequential model(Optimizer opt) {
         Sequential m = new Sequential(cpu, 4, 5);

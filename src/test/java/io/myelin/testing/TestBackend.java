@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Assumptions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One backend a test body runs on, started on first use and closed after the test (JUnit closes
@@ -20,6 +22,8 @@ import java.nio.file.Path;
  * }</pre>
  */
 public final class TestBackend implements AutoCloseable {
+    private static final Set<String> PRINTED = ConcurrentHashMap.newKeySet();
+
     private final String name;
     private final String skipReason;
     private Backend started;
@@ -27,6 +31,18 @@ public final class TestBackend implements AutoCloseable {
     TestBackend(String name, String skipReason) {
         this.name = name;
         this.skipReason = skipReason;
+    }
+
+    /**
+     * A handle on backend {@code name} whatever {@code -Dmyelin.test.backends} says (for {@link UseBackend}: a
+     * test about one backend needs that one): it skips, saying why, where the backend is not registered or
+     * cannot start.
+     */
+    static TestBackend of(String name) {
+        return Backends.providers().stream().filter(p -> p.name().equals(name)).findFirst()
+                .map(p -> new TestBackend(name, skipReason(name, p.availability())))
+                .orElseGet(() -> new TestBackend(name, "no backend '" + name + "' is registered; known: "
+                        + Backends.names()));
     }
 
     /** {@code cpu}, {@code cuda}. */
@@ -42,7 +58,9 @@ public final class TestBackend implements AutoCloseable {
     /** The started backend (the same one for the whole test); skips the test when it cannot start here. */
     public Backend get() {
         if (skipReason != null) {
-            System.out.println("[tests] skipped on " + name + ": " + skipReason);
+            if (PRINTED.add(name + ": " + skipReason)) {   // once per reason, not once per skipped test
+                System.out.println("[tests] skipped on " + name + ": " + skipReason);
+            }
             Assumptions.abort(name + ": " + skipReason);
         }
         if (started == null) {

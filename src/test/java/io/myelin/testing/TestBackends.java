@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * Without {@value #PROPERTY} these are the registered backends that can start here (a backend that
  * cannot is left out, with one line saying why); with it (a comma-separated list of names, e.g. {@code cuda}
  * in the emulated surefire execution, so CPU-only work is not run twice) exactly those, and a named backend
- * that cannot start makes its tests skip with the reason rather than vanish.
+ * that cannot start makes its tests skip with the reason rather than vanish. A test that is about one backend
+ * by nature (not a body for every backend) names it with {@link UseBackend} instead.
  *
  * <pre>{@code
  * @ParameterizedTest @MethodSource("io.myelin.testing.TestBackends#available")

@@ -1,7 +1,7 @@
 package io.myelin.train;
 
 import io.myelin.backend.Backend;
-import io.myelin.backend.Backends;
+import io.myelin.saving.ModelFiles;
 import io.myelin.io.NamedTensor;
 import io.myelin.nn.BatchNormalization;
 import io.myelin.nn.Conv2D;
@@ -12,8 +12,7 @@ import io.myelin.nn.MaxPool2D;
 import io.myelin.saving.ModelFiles;
 import io.myelin.tensor.Scope;
 import io.myelin.tensor.Tensor;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.myelin.testing.UseBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,17 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @SuppressWarnings({"try", "unchecked"}) // scopes are opened for their effect (owning tensors), not referenced
 class ConvolutionalModelTest {
+    @UseBackend("cpu")
     private static Backend cpu;
-
-    @BeforeAll
-    static void start() {
-        cpu = Backends.create("cpu");
-    }
-
-    @AfterAll
-    static void stop() {
-        cpu.close();
-    }
 
     /** The study notes' example: 20x20x3, two zero-padded 3x3 convolutions (2 then 3 filters), flatten, dense 2. */
     private static final String NOTES_SPEC = """
@@ -249,10 +239,7 @@ class ConvolutionalModelTest {
      * float32 tolerances (sums in a different order).
      */
     @Test
-    void aCnnTrainsTheSameOnCpuAndCuda() {
-        var cuda = Backends.providers().stream().filter(p -> p.name().equals("cuda")).findFirst();
-        org.junit.jupiter.api.Assumptions.assumeTrue(cuda.isPresent() && cuda.get().availability().available(),
-                () -> "cuda backend not usable here" + cuda.map(p -> ": " + p.availability().reason()).orElse(""));
+    void aCnnTrainsTheSameOnCpuAndCuda(@UseBackend("cuda") Backend cuda) {
         int n = 64;
         java.util.Random r = new java.util.Random(9);
         float[] x = new float[n * 2 * 7 * 7];
@@ -276,9 +263,9 @@ class ConvolutionalModelTest {
                  "loss": "sparse_categorical_crossentropy", "optimizer": {"type": "adam", "lr": 0.01}}""";
         History[] h = new History[2];
         Map<String, NamedTensor>[] w = new Map[2];
-        String[] names = {"cpu", "cuda"};
+        Backend[] backends = {cpu, cuda};
         for (int k = 0; k < 2; k++) {
-            try (Backend be = Backends.create(names[k]); Sequential m = ModelSpec.parse(spec, "s.json").build(be, 4)) {
+            try (Sequential m = ModelSpec.parse(spec, "s.json").build(backends[k], 4)) {
                 h[k] = m.fit(new EncodedData(x, y, n), FitConfig.builder().epochs(3).batchSize(16).shuffle(false).build());
                 w[k] = ModelFiles.exportTensors(m);
             }

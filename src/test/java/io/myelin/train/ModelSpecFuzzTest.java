@@ -2,11 +2,11 @@ package io.myelin.train;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.myelin.backend.Backend;
-import io.myelin.backend.Backends;
 import io.myelin.config.ConfigException;
 import io.myelin.config.MemoryLimitException;
 import io.myelin.config.TextFiles;
 import io.myelin.fuzz.UserErrors;
+import io.myelin.testing.UseBackend;
 
 /**
  * Fuzzes the model spec from the file's bytes on: UTF-8 decoding ({@link TextFiles}), strict JSON, every spec
@@ -15,7 +15,8 @@ import io.myelin.fuzz.UserErrors;
  * {@link MemoryLimitException}, nothing else ({@link UserErrors}).
  */
 class ModelSpecFuzzTest {
-    private static final Backend CPU = Backends.create("cpu");
+    @UseBackend("cpu")
+    private static Backend CPU;
 
     @FuzzTest(maxDuration = "60s")
     void specFile(byte[] input) {

@@ -1,10 +1,8 @@
 package io.myelin.train;
 
 import io.myelin.backend.Backend;
-import io.myelin.backend.Backends;
 import io.myelin.nn.Dense;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.myelin.testing.UseBackend;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,17 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ModelSpecTest {
+    @UseBackend("cpu")
     private static Backend cpu;
-
-    @BeforeAll
-    static void start() {
-        cpu = Backends.create("cpu");
-    }
-
-    @AfterAll
-    static void stop() {
-        cpu.close();
-    }
 
     private static final String ISSUE_SPEC = """
             {"input_shape": [6],

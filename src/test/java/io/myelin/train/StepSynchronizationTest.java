@@ -1,16 +1,13 @@
 package io.myelin.train;
 
-import io.myelin.backend.Availability;
 import io.myelin.backend.Backend;
-import io.myelin.backend.BackendProvider;
-import io.myelin.backend.Backends;
 import io.myelin.loss.Losses;
 import io.myelin.nn.Dense;
 import io.myelin.optim.Adam;
 import io.myelin.optim.Optimizer;
 import io.myelin.testing.EmulatorCounters;
 import io.myelin.testing.EmulatorCounters.Snapshot;
-import io.myelin.testing.TestBackend;
+import io.myelin.testing.UseBackend;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -97,8 +94,10 @@ class StepSynchronizationTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void theDeviceIsWaitedOnOnlyAtProgressTicksAndEpochEnds(Case c) {
-        try (Backend be = startEmulatedOrSkip(); Sequential m = new Sequential(be, 4, 3)) {
+    void theDeviceIsWaitedOnOnlyAtProgressTicksAndEpochEnds(Case c, @UseBackend("cuda") Backend be) {
+        Assumptions.assumeTrue(EmulatorCounters.available(be),
+                "counts need the CUDA emulator's counters; this cuda backend is a real device");
+        try (Sequential m = new Sequential(be, 4, 3)) {
             m.add(new Dense(32, "relu").regularize(c.penalty() ? 1e-4f : 0f, c.penalty() ? 1e-3f : 0f))
                     .add(new Dense(3, "softmax").regularize(0f, c.penalty() ? 1e-3f : 0f));
             Optimizer opt = Adam.builder().learningRate(0.01f).clipNorm(c.clipNorm()).build();
@@ -141,21 +140,5 @@ class StepSynchronizationTest {
             System.out.printf("step synchronization (%s): %d steps, %d between ticks with 0 syncs and 0 copies;"
                     + " a tick 1 + 1, an epoch end %d + %d%n", c, rec.during.size(), quiet, reads, reads);
         }
-    }
-
-    /** The CUDA backend on the emulator, or the test is skipped saying why (no emulator, or a real GPU). */
-    static Backend startEmulatedOrSkip() {
-        BackendProvider cuda = Backends.providers().stream().filter(p -> p.name().equals("cuda")).findFirst()
-                .orElse(null);
-        Assumptions.assumeTrue(cuda != null, "no cuda backend registered");
-        Availability a = cuda.availability();
-        Assumptions.assumeTrue(a.available(), () -> "needs the CUDA emulator (the cuda-emulated surefire execution): "
-                + TestBackend.skipReason("cuda", a));
-        Backend be = Backends.create("cuda");
-        if (!EmulatorCounters.available(be)) {
-            be.close();
-            Assumptions.abort("counts need the CUDA emulator's counters; this cuda backend is a real device");
-        }
-        return be;
     }
 }

@@ -1,9 +1,6 @@
 package io.myelin.train;
 
-import io.myelin.backend.Availability;
 import io.myelin.backend.Backend;
-import io.myelin.backend.BackendProvider;
-import io.myelin.backend.Backends;
 import io.myelin.data.DataException;
 import io.myelin.data.Dataset;
 import io.myelin.data.FashionMnist;
@@ -17,8 +14,7 @@ import io.myelin.optim.Adam;
 import io.myelin.random.SeededRandom;
 import io.myelin.tensor.Scope;
 import io.myelin.tensor.Tensor;
-import io.myelin.testing.TestBackend;
-import org.junit.jupiter.api.Assumptions;
+import io.myelin.testing.UseBackend;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -87,50 +83,49 @@ class WholeModelParityTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("nets")
-    void cpuAndCudaTrainTheSameFromTheSameWeights(Net net) {
+    void cpuAndCudaTrainTheSameFromTheSameWeights(Net net, @UseBackend("cpu") Backend cpu,
+                                                  @UseBackend("cuda") Backend cuda) {
         EncodedData data = data();
-        try (Backend cpu = Backends.create("cpu"); Backend cuda = startCudaOrSkip()) {
-            Run onCpu = train(cpu, net, data, null);
-            Run onCuda = train(cuda, net, data, onCpu.init());
-            double worstLoss = 0;
-            int worstStep = -1;
-            for (int s = 0; s < STEPS; s++) {
-                double a = onCpu.losses()[s];
-                double b = onCuda.losses()[s];
-                assertTrue(Double.isFinite(a) && Double.isFinite(b), net + ": step " + s + " losses " + a + ", " + b);
-                double rel = Math.abs(a - b) / Math.max(Math.abs(a), 1e-6);
-                if (rel > worstLoss) {
-                    worstLoss = rel;
-                    worstStep = s;
-                }
+        Run onCpu = train(cpu, net, data, null);
+        Run onCuda = train(cuda, net, data, onCpu.init());
+        double worstLoss = 0;
+        int worstStep = -1;
+        for (int s = 0; s < STEPS; s++) {
+            double a = onCpu.losses()[s];
+            double b = onCuda.losses()[s];
+            assertTrue(Double.isFinite(a) && Double.isFinite(b), net + ": step " + s + " losses " + a + ", " + b);
+            double rel = Math.abs(a - b) / Math.max(Math.abs(a), 1e-6);
+            if (rel > worstLoss) {
+                worstLoss = rel;
+                worstStep = s;
             }
-            double worstWeight = 0;
-            String worstName = "";
-            for (Map.Entry<String, float[]> e : onCpu.last().entrySet()) {
-                float[] a = e.getValue();
-                float[] b = onCuda.last().get(e.getKey());
-                assertEquals(a.length, b.length, e.getKey());
-                for (int i = 0; i < a.length; i++) {
-                    double d = Math.abs((double) a[i] - b[i]);
-                    if (!(d <= worstWeight)) {
-                        worstWeight = d;
-                        worstName = e.getKey() + "[" + i + "]";
-                    }
-                }
-            }
-            int masks = compareDropoutMasks(cpu, cuda, net);
-            System.out.printf("parity %s (%s, %s): %d steps, loss %.4f -> %.4f; max relative loss difference %.3g"
-                            + " (step %d, bound %.0e); max weight difference %.3g (%s, bound %.0e); %d dropout masks"
-                            + " bit-identical%n", net, dataSource, cuda.description(),
-                    STEPS, onCpu.losses()[0], onCpu.losses()[STEPS - 1], worstLoss, worstStep, LOSS_RTOL, worstWeight,
-                    worstName, WEIGHT_ATOL, masks);
-            assertTrue(onCpu.losses()[STEPS - 1] < onCpu.losses()[0] * 0.7, net + " learned: "
-                    + onCpu.losses()[0] + " -> " + onCpu.losses()[STEPS - 1]);
-            assertTrue(worstLoss <= LOSS_RTOL, net + ": step " + worstStep + " loss cpu " + onCpu.losses()[worstStep]
-                    + " vs cuda " + onCuda.losses()[worstStep] + " (relative " + worstLoss + " > " + LOSS_RTOL + ")");
-            assertTrue(worstWeight <= WEIGHT_ATOL, net + ": final weight " + worstName + " differs by " + worstWeight
-                    + " > " + WEIGHT_ATOL);
         }
+        double worstWeight = 0;
+        String worstName = "";
+        for (Map.Entry<String, float[]> e : onCpu.last().entrySet()) {
+            float[] a = e.getValue();
+            float[] b = onCuda.last().get(e.getKey());
+            assertEquals(a.length, b.length, e.getKey());
+            for (int i = 0; i < a.length; i++) {
+                double d = Math.abs((double) a[i] - b[i]);
+                if (!(d <= worstWeight)) {
+                    worstWeight = d;
+                    worstName = e.getKey() + "[" + i + "]";
+                }
+            }
+        }
+        int masks = compareDropoutMasks(cpu, cuda, net);
+        System.out.printf("parity %s (%s, %s): %d steps, loss %.4f -> %.4f; max relative loss difference %.3g"
+                        + " (step %d, bound %.0e); max weight difference %.3g (%s, bound %.0e); %d dropout masks"
+                        + " bit-identical%n", net, dataSource, cuda.description(),
+                STEPS, onCpu.losses()[0], onCpu.losses()[STEPS - 1], worstLoss, worstStep, LOSS_RTOL, worstWeight,
+                worstName, WEIGHT_ATOL, masks);
+        assertTrue(onCpu.losses()[STEPS - 1] < onCpu.losses()[0] * 0.7, net + " learned: "
+                + onCpu.losses()[0] + " -> " + onCpu.losses()[STEPS - 1]);
+        assertTrue(worstLoss <= LOSS_RTOL, net + ": step " + worstStep + " loss cpu " + onCpu.losses()[worstStep]
+                + " vs cuda " + onCuda.losses()[worstStep] + " (relative " + worstLoss + " > " + LOSS_RTOL + ")");
+        assertTrue(worstWeight <= WEIGHT_ATOL, net + ": final weight " + worstName + " differs by " + worstWeight
+                + " > " + WEIGHT_ATOL);
     }
 
     private static Run train(Backend be, Net net, EncodedData data, Map<String, float[]> init) {
@@ -223,16 +218,5 @@ class WholeModelParityTest {
             }
             return new EncodedData(x, y, n);
         }
-    }
-
-    /** The CUDA backend (real or emulated), or the test is skipped saying why. */
-    static Backend startCudaOrSkip() {
-        BackendProvider cuda = Backends.providers().stream().filter(p -> p.name().equals("cuda")).findFirst()
-                .orElse(null);
-        Assumptions.assumeTrue(cuda != null, "no cuda backend registered");
-        Availability a = cuda.availability();
-        Assumptions.assumeTrue(a.available(), () -> "CPU-vs-CUDA parity needs a CUDA device or the CUDA emulator"
-                + " (the cuda-emulated surefire execution): " + TestBackend.skipReason("cuda", a));
-        return Backends.create("cuda");
     }
 }

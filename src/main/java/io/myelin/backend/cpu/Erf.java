@@ -15,7 +15,7 @@ package io.myelin.backend.cpu;
  * {@code 1 - erf}), so {@code Phi(x)} keeps its relative accuracy for large negative x.
  *
  * <pre>{@code
- * double p = Erf.erfc(-x / Math.sqrt(2)) / 2;   // standard normal CDF
+ * double p = Erf.erfc(-1.5 / Math.sqrt(2)) / 2;   // standard normal CDF at 1.5
  * }</pre>
  */
 public final class Erf {

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * forking costs microseconds, more than a small loop, and the inline path allocates nothing.
  *
  * <pre>{@code
- * if (Parallel.inline(n)) body(0, n); else Parallel.forRanges(n, n, (lo, hi) -> body(lo, hi));
+ * Parallel.forRanges(n, n, (lo, hi) -> Arrays.fill(c, lo, hi, 0f));   // on this thread when Parallel.inline(n)
  * }</pre>
  */
 public final class Parallel {

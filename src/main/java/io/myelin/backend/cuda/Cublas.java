@@ -13,7 +13,7 @@ import jcuda.runtime.cudaStream_t;
  * JVM), and row-major SGEMM on top of column-major cuBLAS.
  *
  * <pre>{@code
- * try (Cublas blas = Cublas.create(stream, plan)) { blas.sgemm(false, false, m, n, k, 1f, a, b, 0f, c); }
+ * try (Cublas blas = Cublas.create(stream, plan)) { blas.sgemm(false, false, m, n, k, 1f, da, k, db, n, 0f, dc); }
  * }</pre>
  */
 final class Cublas implements AutoCloseable {

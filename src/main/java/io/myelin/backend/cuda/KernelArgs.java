@@ -12,7 +12,7 @@ import java.util.List;
  * copied by the driver at launch, so a KernelArgs is used once.
  *
  * <pre>{@code
- * new KernelArgs().ptr(x).ptr(out).i(n).f(a).f(b)   // unary_affine_f32(const float* x, float* out, int n, float a, float b)
+ * new KernelArgs().ptr(src).ptr(dst).i(n).f(0.5f).f(1f);   // unary_affine_f32(const float* x, float* out, int n, float a, float b)
  * }</pre>
  */
 final class KernelArgs {

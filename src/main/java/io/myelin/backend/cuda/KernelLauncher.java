@@ -18,7 +18,7 @@ import java.util.Map;
  * three launch shapes documented in {@code kernels/common.cuh}.
  *
  * <pre>{@code
- * launcher.elementwise(KernelCatalog.unary(UnaryOp.EXP), n, new KernelArgs().ptr(x).ptr(out).i(n).f(0).f(0));
+ * launcher.elementwise(KernelCatalog.unary(UnaryOp.EXP), n, new KernelArgs().ptr(src).ptr(dst).i(n).f(0).f(0));
  * }</pre>
  */
 final class KernelLauncher implements AutoCloseable {

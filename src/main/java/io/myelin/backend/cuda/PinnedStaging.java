@@ -15,7 +15,7 @@ import java.nio.FloatBuffer;
  * {@link #MAX_BYTES}, and larger downloads go through it in chunks.
  *
  * <pre>{@code
- * staging.download(devicePointer, hostFloats, stream);   // waits for the stream once per chunk
+ * staging.download(devicePointer, c, stream);   // waits for the stream once per chunk
  * }</pre>
  */
 final class PinnedStaging implements AutoCloseable {

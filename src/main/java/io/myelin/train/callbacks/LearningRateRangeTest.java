@@ -18,7 +18,7 @@ import java.util.List;
  *
  * <pre>{@code
  * LearningRateRangeTest t = new LearningRateRangeTest(1e-6, 1, 100);
- * model.fit(train, FitConfig.builder().epochs(epochsFor100Steps).callback(t).build());
+ * model.fit(train, FitConfig.builder().epochs(epochs).callback(t).build());   // epochs: at least 100 steps
  * double lr = t.suggestion();
  * }</pre>
  */

@@ -2,6 +2,7 @@ package io.myelin.backend.cuda;
 
 import io.myelin.tensor.Scope;
 import io.myelin.tensor.Tensor;
+import io.myelin.testing.UseBackend;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -22,35 +23,32 @@ class CudaAllocatorTest {
     }
 
     @Test
-    void liveBytesReturnToBaselineAfterAScope() {
-        try (CudaBackend cuda = CudaTestSupport.startOrSkip()) {
-            try (Tensor param = Tensor.zeros(cuda, 10, 10)) {
-                long baseline = cuda.liveBytes();
-                assertEquals(400, baseline, "live bytes are exact: 100 floats");
-                for (int step = 0; step < 3; step++) {
-                    try (Scope s = Scope.open()) {
-                        Tensor a = Tensor.of(cuda, new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
-                        Tensor b = Tensor.full(cuda, 2f, 3, 1000);
-                        Tensor c = Tensor.empty(cuda, 2, 1000);
-                        cuda.gemm(false, false, 1f, a, b, 0f, c);
-                        assertEquals(3, s.ownedCount());
-                        assertEquals(baseline + (6 + 3000 + 2000) * 4L, cuda.liveBytes());
-                        float[] out = c.toArray();
-                        assertEquals(12f, out[0]);
-                        assertEquals(30f, out[1999]);
-                    }
-                    assertEquals(baseline, cuda.liveBytes(), "after step " + step);
-                    assertTrue(cuda.cachedBytes() > 0, "released blocks are cached for the next step");
+    void liveBytesReturnToBaselineAfterAScope(@UseBackend("cuda") CudaBackend cuda) {
+        try (Tensor param = Tensor.zeros(cuda, 10, 10)) {
+            long baseline = cuda.liveBytes();
+            assertEquals(400, baseline, "live bytes are exact: 100 floats");
+            for (int step = 0; step < 3; step++) {
+                try (Scope s = Scope.open()) {
+                    Tensor a = Tensor.of(cuda, new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+                    Tensor b = Tensor.full(cuda, 2f, 3, 1000);
+                    Tensor c = Tensor.empty(cuda, 2, 1000);
+                    cuda.gemm(false, false, 1f, a, b, 0f, c);
+                    assertEquals(3, s.ownedCount());
+                    assertEquals(baseline + (6 + 3000 + 2000) * 4L, cuda.liveBytes());
+                    float[] out = c.toArray();
+                    assertEquals(12f, out[0]);
+                    assertEquals(30f, out[1999]);
                 }
-                assertArrayEquals(new float[100], param.toArray());
+                assertEquals(baseline, cuda.liveBytes(), "after step " + step);
+                assertTrue(cuda.cachedBytes() > 0, "released blocks are cached for the next step");
             }
-            assertEquals(0, cuda.liveBytes());
+            assertArrayEquals(new float[100], param.toArray());
         }
+        assertEquals(0, cuda.liveBytes());
     }
 
     @Test
-    void closeFreesEverythingEvenLiveTensors() {
-        CudaBackend cuda = CudaTestSupport.startOrSkip();
+    void closeFreesEverythingEvenLiveTensors(@UseBackend("cuda") CudaBackend cuda) {
         Tensor leaked = Tensor.zeros(cuda, 1000);
         assertEquals(4000, cuda.liveBytes());
         cuda.close();
@@ -62,12 +60,10 @@ class CudaAllocatorTest {
     }
 
     @Test
-    void doubleReleaseIsAnError() {
-        try (CudaBackend cuda = CudaTestSupport.startOrSkip()) {
-            Tensor t = Tensor.zeros(cuda, 8);
-            var storage = t.storage();
-            t.close();
-            assertThrows(IllegalStateException.class, () -> cuda.release(storage));
-        }
+    void doubleReleaseIsAnError(@UseBackend("cuda") CudaBackend cuda) {
+        Tensor t = Tensor.zeros(cuda, 8);
+        var storage = t.storage();
+        t.close();
+        assertThrows(IllegalStateException.class, () -> cuda.release(storage));
     }
 }

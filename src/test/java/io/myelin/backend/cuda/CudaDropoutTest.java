@@ -2,8 +2,7 @@ package io.myelin.backend.cuda;
 
 import io.myelin.random.Philox;
 import io.myelin.tensor.Tensor;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.myelin.testing.UseBackend;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -11,19 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The CUDA dropout kernel must produce Philox.dropoutMask bit for bit (DESIGN.md, "Same seed, same numbers"). */
 class CudaDropoutTest {
+    @UseBackend("cuda")
     private static CudaBackend cuda;
-
-    @BeforeAll
-    static void start() {
-        cuda = CudaTestSupport.startIfAvailable();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cuda != null) {
-            cuda.close();
-        }
-    }
 
     @ParameterizedTest(name = "seed={0} stream={1} step={2} keep={3} n={4}")
     @CsvSource({
@@ -35,7 +23,6 @@ class CudaDropoutTest {
             "42, 1, 2, 0.001, 65539",
             "9, -2, 123456789012, 0.6180339, 300007"})
     void maskIsBitIdenticalToPhilox(long seed, int stream, long step, float keep, int n) {
-        CudaTestSupport.assumeStarted(cuda);
         float[] expected = new float[n];
         Philox.dropoutMask(seed, stream, step, keep, expected, n);
         try (Tensor mask = Tensor.empty(cuda, n)) {

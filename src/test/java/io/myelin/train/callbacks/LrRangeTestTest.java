@@ -1,16 +1,15 @@
 package io.myelin.train.callbacks;
 
 import io.myelin.backend.Backend;
-import io.myelin.backend.Backends;
 import io.myelin.loss.Losses;
 import io.myelin.nn.Dense;
 import io.myelin.optim.Sgd;
+import io.myelin.testing.TestBackend;
 import io.myelin.train.EncodedData;
 import io.myelin.train.FitConfig;
 import io.myelin.train.Sequential;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
 import java.util.Random;
@@ -29,17 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LrRangeTestTest {
     private static final int N = 256;
     private static final int D = 4;
-    private static Backend cpu;
-
-    @BeforeAll
-    static void start() {
-        cpu = Backends.create("cpu");
-    }
-
-    @AfterAll
-    static void stop() {
-        cpu.close();
-    }
 
     /** Standardized, mildly correlated inputs; y = x.w + 0.5 + noise. */
     private static EncodedData regression() {
@@ -116,8 +104,8 @@ class LrRangeTestTest {
         return lambda;
     }
 
-    private static LearningRateRangeTest sweep(EncodedData d, double minLr, double maxLr, int steps) {
-        try (Sequential m = new Sequential(cpu, D, 3)) {
+    private static LearningRateRangeTest sweep(Backend backend, EncodedData d, double minLr, double maxLr, int steps) {
+        try (Sequential m = new Sequential(backend, D, 3)) {
             m.add(new Dense(1, "linear"));
             m.compile(Losses.create("mse"), Sgd.builder().learningRate(0.01f).build(), List.of());
             LearningRateRangeTest t = new LearningRateRangeTest(minLr, maxLr, steps);
@@ -126,12 +114,13 @@ class LrRangeTestTest {
         }
     }
 
-    @Test
-    void theSuggestionLiesBelowTheRateWhereDescentDiverges() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.myelin.testing.TestBackends#available")
+    void theSuggestionLiesBelowTheRateWhereDescentDiverges(TestBackend backend) {
         EncodedData d = regression();
         double divergesAbove = 2 / lambdaMax(d);
         assertTrue(divergesAbove > 0.3 && divergesAbove < 1, "2/lambda_max = " + divergesAbove);
-        LearningRateRangeTest t = sweep(d, 1e-4, 10, 100);
+        LearningRateRangeTest t = sweep(backend.get(), d, 1e-4, 10, 100);
         List<LearningRateRangeTest.Point> curve = t.curve();
         assertNotNull(t.divergence(), "a sweep up to 10 diverges");
         assertTrue(curve.size() < 100, "the sweep ends early: " + curve.size());
@@ -147,9 +136,10 @@ class LrRangeTestTest {
         }
     }
 
-    @Test
-    void exactlyTheRequestedStepsFromMinToMax() {
-        LearningRateRangeTest t = sweep(regression(), 1e-5, 1e-2, 37);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.myelin.testing.TestBackends#available")
+    void exactlyTheRequestedStepsFromMinToMax(TestBackend backend) {
+        LearningRateRangeTest t = sweep(backend.get(), regression(), 1e-5, 1e-2, 37);
         List<LearningRateRangeTest.Point> curve = t.curve();
         assertNull(t.divergence());
         assertEquals(37, curve.size());
