@@ -260,9 +260,9 @@ public final class CpuBackend extends Backend {
         int rows = x.rows();
         int cols = x.cols();
         if (inline(x.size())) {
-            PreluKernels.forward(xs, as, ys, cols, 0, rows);
+            PReluKernels.forward(xs, as, ys, cols, 0, rows);
         } else {
-            Parallel.forRanges(rows, x.size(), (lo, hi) -> PreluKernels.forward(xs, as, ys, cols, lo, hi));
+            Parallel.forRanges(rows, x.size(), (lo, hi) -> PReluKernels.forward(xs, as, ys, cols, lo, hi));
         }
     }
 
@@ -276,10 +276,10 @@ public final class CpuBackend extends Backend {
         int rows = x.rows();
         int cols = x.cols();
         if (inline(x.size())) {
-            PreluKernels.backward(xs, as, dys, dxs, das, accumulate, rows, cols, 0, cols);
+            PReluKernels.backward(xs, as, dys, dxs, das, accumulate, rows, cols, 0, cols);
         } else {
             Parallel.forRanges(cols, x.size(),
-                    (lo, hi) -> PreluKernels.backward(xs, as, dys, dxs, das, accumulate, rows, cols, lo, hi));
+                    (lo, hi) -> PReluKernels.backward(xs, as, dys, dxs, das, accumulate, rows, cols, lo, hi));
         }
     }
 
