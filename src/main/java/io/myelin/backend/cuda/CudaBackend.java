@@ -334,33 +334,49 @@ public final class CudaBackend extends Backend {
                 .i(g.strideW()).i(g.padTop()).i(g.padLeft()).i(g.outHeight()).i(g.outWidth());
     }
 
+    /** The body of a conv op for one chunk of {@code nb} images from image {@code i0}. */
+    @FunctionalInterface
+    private interface ConvChunk {
+        void run(CudaStorage cols, CudaStorage side, int i0, int nb);
+    }
+
+    /**
+     * Runs {@code body} over the batch of {@code n} images in chunks of {@link #convChunk}, with the two
+     * workspaces of a conv op: the column matrix {@code (C*kh*kw, chunk*OH*OW)} and the GEMM's other side
+     * {@code (filters, chunk*OH*OW)}, taken from the allocator and given back after the op (stream-ordered).
+     */
+    private void chunked(ConvGeometry g, int n, int filters, ConvChunk body) {
+        int chunk = convChunk(g, n);
+        long len = (long) chunk * g.outputPlane();
+        CudaStorage cols = allocator.allocate(g.patchSize() * len);
+        CudaStorage side = allocator.allocate(filters * len);
+        try {
+            for (int i0 = 0; i0 < n; i0 += chunk) {
+                body.run(cols, side, i0, Math.min(chunk, n - i0));
+            }
+        } finally {
+            allocator.release(cols);
+            allocator.release(side);
+        }
+    }
+
     @Override
     protected void doConv2dForward(ConvGeometry g, Operand x, Operand w, Operand bias, Operand y) {
-        int n = x.rows();
         int f = w.rows();
         int k = g.patchSize();
         int plane = g.outputPlane();
-        int chunk = convChunk(g, n);
         CudaStorage xs = mem(x);
         CudaStorage ws = mem(w);
         CudaStorage bs = mem(bias);
         CudaStorage ys = mem(y);
-        CudaStorage cols = allocator.allocate((long) k * chunk * plane);
-        CudaStorage out = allocator.allocate((long) f * chunk * plane);
-        try {
-            for (int i0 = 0; i0 < n; i0 += chunk) {
-                int nb = Math.min(chunk, n - i0);
-                int len = nb * plane;
-                kernels.elementwise(KernelCatalog.im2col(), (long) k * len,
-                        geometry(new KernelArgs().ptr(xs).ptr(cols).i(i0).i(nb), g));
-                blas.sgemm(false, false, f, len, k, 1f, ws.pointer(), k, cols.pointer(), len, 0f, out.pointer());
-                kernels.elementwise(KernelCatalog.convScatter(), (long) f * len,
-                        new KernelArgs().ptr(out).ptrOrNull(bs).ptr(ys).i(f).i(plane).i(i0).i(nb));
-            }
-        } finally {
-            allocator.release(cols);
-            allocator.release(out);
-        }
+        chunked(g, x.rows(), f, (cols, out, i0, nb) -> {
+            int len = nb * plane;
+            kernels.elementwise(KernelCatalog.im2col(), (long) k * len,
+                    geometry(new KernelArgs().ptr(xs).ptr(cols).i(i0).i(nb), g));
+            blas.sgemm(false, false, f, len, k, 1f, ws.pointer(), k, cols.pointer(), len, 0f, out.pointer());
+            kernels.elementwise(KernelCatalog.convScatter(), (long) f * len,
+                    new KernelArgs().ptr(out).ptrOrNull(bs).ptr(ys).i(f).i(plane).i(i0).i(nb));
+        });
     }
 
     @Override
@@ -378,35 +394,26 @@ public final class CudaBackend extends Backend {
         if (dx == null && dw == null) {
             return;
         }
-        int chunk = convChunk(g, n);
         CudaStorage xs = mem(x);
         CudaStorage ws = mem(w);
         CudaStorage dws = mem(dw);
         CudaStorage dxs = mem(dx);
-        CudaStorage cols = allocator.allocate((long) k * chunk * plane);
-        CudaStorage dyT = allocator.allocate((long) f * chunk * plane);
-        try {
-            for (int i0 = 0; i0 < n; i0 += chunk) {
-                int nb = Math.min(chunk, n - i0);
-                int len = nb * plane;
-                kernels.elementwise(KernelCatalog.convGather(), (long) f * len,
-                        new KernelArgs().ptr(dys).ptr(dyT).i(f).i(plane).i(i0).i(nb));
-                if (dws != null) {
-                    kernels.elementwise(KernelCatalog.im2col(), (long) k * len,
-                            geometry(new KernelArgs().ptr(xs).ptr(cols).i(i0).i(nb), g));
-                    blas.sgemm(false, true, f, k, len, 1f, dyT.pointer(), len, cols.pointer(), len,
-                            accumulate || i0 > 0 ? 1f : 0f, dws.pointer());
-                }
-                if (dxs != null) {
-                    blas.sgemm(true, false, k, len, f, 1f, ws.pointer(), k, dyT.pointer(), len, 0f, cols.pointer());
-                    kernels.elementwise(KernelCatalog.col2im(), (long) nb * g.inputSize(),
-                            geometry(new KernelArgs().ptr(cols).ptr(dxs).i(i0).i(nb), g));
-                }
+        chunked(g, n, f, (cols, dyT, i0, nb) -> {
+            int len = nb * plane;
+            kernels.elementwise(KernelCatalog.convGather(), (long) f * len,
+                    new KernelArgs().ptr(dys).ptr(dyT).i(f).i(plane).i(i0).i(nb));
+            if (dws != null) {
+                kernels.elementwise(KernelCatalog.im2col(), (long) k * len,
+                        geometry(new KernelArgs().ptr(xs).ptr(cols).i(i0).i(nb), g));
+                blas.sgemm(false, true, f, k, len, 1f, dyT.pointer(), len, cols.pointer(), len,
+                        accumulate || i0 > 0 ? 1f : 0f, dws.pointer());
             }
-        } finally {
-            allocator.release(cols);
-            allocator.release(dyT);
-        }
+            if (dxs != null) {
+                blas.sgemm(true, false, k, len, f, 1f, ws.pointer(), k, dyT.pointer(), len, 0f, cols.pointer());
+                kernels.elementwise(KernelCatalog.col2im(), (long) nb * g.inputSize(),
+                        geometry(new KernelArgs().ptr(cols).ptr(dxs).i(i0).i(nb), g));
+            }
+        });
     }
 
     /**
