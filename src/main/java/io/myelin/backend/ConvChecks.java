@@ -51,22 +51,24 @@ public final class ConvChecks {
 
     /** x (n, C*H*W), y (n, C*OH*OW), argmax null or y's shape; all distinct. */
     public static void pool2dForward(String op, ConvGeometry g, Operand x, Operand y, Operand argmax) {
-        input(op, "x", g, x);
-        shape(op, null, "y", y, x.rows(), g.channels() * g.outputPlane());
-        if (argmax != null) {
-            shape(op, null, "argmax", argmax, x.rows(), y.cols());
-        }
+        poolShapes(op, g, "x", x, "y", y, argmax);
         distinct(op, null, "x, y, argmax", x, y, argmax);
     }
 
     /** dy (n, C*OH*OW), argmax null or dy's shape, dx (n, C*H*W); all distinct. */
     public static void pool2dBackward(String op, ConvGeometry g, Operand dy, Operand argmax, Operand dx) {
-        input(op, "dx", g, dx);
-        shape(op, null, "dy", dy, dx.rows(), g.channels() * g.outputPlane());
-        if (argmax != null) {
-            shape(op, null, "argmax", argmax, dy.rows(), dy.cols());
-        }
+        poolShapes(op, g, "dx", dx, "dy", dy, argmax);
         distinct(op, null, "dy, argmax, dx", dy, argmax, dx);
+    }
+
+    /** image (n, C*H*W), pooled (n, C*OH*OW), argmax null or pooled's shape: forward (x, y), backward (dx, dy). */
+    private static void poolShapes(String op, ConvGeometry g, String imageName, Operand image, String pooledName,
+                                   Operand pooled, Operand argmax) {
+        input(op, imageName, g, image);
+        shape(op, null, pooledName, pooled, image.rows(), g.channels() * g.outputPlane());
+        if (argmax != null) {
+            shape(op, null, "argmax", argmax, pooled.rows(), pooled.cols());
+        }
     }
 
     /** As {@link #pool2dBackward}, with the argmax indices max pooling routes the gradient through required. */
