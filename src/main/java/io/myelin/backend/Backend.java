@@ -1,6 +1,6 @@
 package io.myelin.backend;
 
-import static io.myelin.backend.TensorChecks.owned;
+import static io.myelin.backend.OperandChecks.owned;
 
 /**
  * The narrow set of primitives every backend implements (DESIGN.md, "The Backend SPI is narrow").

@@ -1,17 +1,17 @@
 package io.myelin.backend;
 
-import static io.myelin.backend.TensorChecks.dims;
-import static io.myelin.backend.TensorChecks.distinct;
-import static io.myelin.backend.TensorChecks.fail;
-import static io.myelin.backend.TensorChecks.sameDims;
-import static io.myelin.backend.TensorChecks.sameShape;
-import static io.myelin.backend.TensorChecks.sameSize;
-import static io.myelin.backend.TensorChecks.shape;
+import static io.myelin.backend.OperandChecks.dims;
+import static io.myelin.backend.OperandChecks.distinct;
+import static io.myelin.backend.OperandChecks.fail;
+import static io.myelin.backend.OperandChecks.sameDims;
+import static io.myelin.backend.OperandChecks.sameShape;
+import static io.myelin.backend.OperandChecks.sameSize;
+import static io.myelin.backend.OperandChecks.shape;
 
 /**
  * The argument checks of every {@link Backend} op, one method per op in SPI order: the op's public method
  * (the door) runs the one for its op first, so all backends reject the same mistakes with the same words.
- * Messages read {@code "<op>[ <kind>]: <arguments with their shapes> must <rule>"} (see {@link TensorChecks}).
+ * Messages read {@code "<op>[ <kind>]: <arguments with their shapes> must <rule>"} (see {@link OperandChecks}).
  *
  * <p>After these the door tests that every argument lives on the backend ({@code Backend.owns}); what is
  * left to a backend is checking values (the CPU backend scans sparse labels and gather indices; CUDA cannot

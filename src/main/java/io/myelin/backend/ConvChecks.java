@@ -1,8 +1,8 @@
 package io.myelin.backend;
 
-import static io.myelin.backend.TensorChecks.distinct;
-import static io.myelin.backend.TensorChecks.fail;
-import static io.myelin.backend.TensorChecks.shape;
+import static io.myelin.backend.OperandChecks.distinct;
+import static io.myelin.backend.OperandChecks.fail;
+import static io.myelin.backend.OperandChecks.shape;
 
 /**
  * The argument checks of the convolution, pooling and layout ops of {@link Backend}, in the message format

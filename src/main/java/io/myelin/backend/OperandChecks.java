@@ -10,8 +10,8 @@ package io.myelin.backend;
  * <p>A passing check allocates nothing (the CPU backend runs them on every op of the training loop): no
  * varargs arrays, no string building, no lambdas; messages are built only when a check fails.
  */
-final class TensorChecks {
-    private TensorChecks() {
+final class OperandChecks {
+    private OperandChecks() {
     }
 
     /** The exception for a failed check: {@code "op kind: text"}. */
