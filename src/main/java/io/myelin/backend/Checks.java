@@ -1,23 +1,23 @@
 package io.myelin.backend;
 
-import io.myelin.tensor.Tensor;
-
-import static io.myelin.backend.TensorChecks.dims;
-import static io.myelin.backend.TensorChecks.distinct;
-import static io.myelin.backend.TensorChecks.fail;
-import static io.myelin.backend.TensorChecks.sameShape;
-import static io.myelin.backend.TensorChecks.sameSize;
-import static io.myelin.backend.TensorChecks.shape;
+import static io.myelin.backend.OperandChecks.dims;
+import static io.myelin.backend.OperandChecks.distinct;
+import static io.myelin.backend.OperandChecks.fail;
+import static io.myelin.backend.OperandChecks.sameDims;
+import static io.myelin.backend.OperandChecks.sameShape;
+import static io.myelin.backend.OperandChecks.sameSize;
+import static io.myelin.backend.OperandChecks.shape;
 
 /**
- * The argument checks of every {@link Backend} op, one method per op in SPI order: each backend calls the
- * one for its op first, so all backends reject the same mistakes with the same words. Messages read
- * {@code "<op>[ <kind>]: <arguments with their shapes> must <rule>"} (see {@link TensorChecks}).
+ * The argument checks of every {@link Backend} op, one method per op in SPI order: the op's public method
+ * (the door) runs the one for its op first, so all backends reject the same mistakes with the same words.
+ * Messages read {@code "<op>[ <kind>]: <arguments with their shapes> must <rule>"} (see {@link OperandChecks}).
  *
- * <p>What is left to a backend is what only it can see: whether a tensor lives on it, and checks of
- * values (the CPU backend scans sparse labels and gather indices; CUDA cannot without a host sync).
+ * <p>After these the door tests that every argument lives on the backend ({@code Backend.owns}); what is
+ * left to a backend is checking values (the CPU backend scans sparse labels and gather indices; CUDA cannot
+ * without a host sync).
  *
- * <p>A passing check allocates nothing, so the CPU backend can run them on every op of the training loop.
+ * <p>A passing check allocates nothing, so the door can run them on every op of the training loop.
  *
  * <pre>{@code
  * Checks.preluForward(x, alpha, y);  // "preluForward: alpha (1, 5) must be (1, 4)"
@@ -41,7 +41,7 @@ public final class Checks {
     // ---------------------------------------------------------------- memory
 
     /** src must have dst's element count. */
-    public static void upload(float[] src, Tensor dst) {
+    public static void upload(float[] src, Operand dst) {
         if (src.length != dst.size()) {
             throw fail("upload", null, "src float[" + src.length + "] and dst " + dst.describe()
                     + " must have the same number of elements");
@@ -49,7 +49,7 @@ public final class Checks {
     }
 
     /** dst must have src's element count. */
-    public static void download(Tensor src, float[] dst) {
+    public static void download(Operand src, float[] dst) {
         if (dst.length != src.size()) {
             throw fail("download", null, "src " + src.describe() + " and dst float[" + dst.length
                     + "] must have the same number of elements");
@@ -59,7 +59,7 @@ public final class Checks {
     // ---------------------------------------------------------------- dense algebra
 
     /** a: (m, k) or (k, m) if transA; b: (k, n) or (n, k) if transB; c: (m, n) sharing no buffer with a or b. */
-    public static void gemm(boolean transA, boolean transB, Tensor a, Tensor b, Tensor c) {
+    public static void gemm(boolean transA, boolean transB, Operand a, Operand b, Operand c) {
         int m = transA ? a.cols() : a.rows();
         int k = transA ? a.rows() : a.cols();
         int kb = transB ? b.cols() : b.rows();
@@ -75,14 +75,14 @@ public final class Checks {
     }
 
     /** out has x's element count (and may alias x). */
-    public static void unary(UnaryOp op, Tensor x, Tensor out) {
+    public static void unary(UnaryOp op, Operand x, Operand out) {
         sameSize("unary", op, "x", x, "out", out);
     }
 
     /** out has x's shape (and may alias x); returns how y broadcasts: x's shape, (1, cols) or (rows, 1). */
-    public static Broadcast binary(BinaryOp op, Tensor x, Tensor y, Tensor out) {
+    public static Broadcast binary(BinaryOp op, Operand x, Operand y, Operand out) {
         sameShape("binary", op, "x", x, "out", out);
-        if (y.sameShape(x)) {
+        if (sameDims(y, x)) {
             return Broadcast.FULL;
         }
         if (y.rows() == 1 && y.cols() == x.cols()) {
@@ -96,7 +96,7 @@ public final class Checks {
     }
 
     /** axis 0 gives out (1, cols), axis 1 gives out (rows, 1); out must not share x's buffer. */
-    public static void reduce(ReduceOp op, int axis, Tensor x, Tensor out) {
+    public static void reduce(ReduceOp op, int axis, Operand x, Operand out) {
         switch (axis) {
             case 0 -> shape("reduce", op, "out", out, 1, x.cols());
             case 1 -> shape("reduce", op, "out", out, x.rows(), 1);
@@ -109,25 +109,25 @@ public final class Checks {
     // ---------------------------------------------------------------- activations
 
     /** y has x's element count. */
-    public static void activationForward(Activation act, Tensor x, Tensor y) {
+    public static void activationForward(Activation act, Operand x, Operand y) {
         sameSize("activationForward", act, "x", x, "y", y);
     }
 
     /** y, dy and dx have x's element count. */
-    public static void activationBackward(Activation act, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    public static void activationBackward(Activation act, Operand x, Operand y, Operand dy, Operand dx) {
         sameSize("activationBackward", act, "x", x, "y", y);
         sameSize("activationBackward", act, "x", x, "dy", dy);
         sameSize("activationBackward", act, "x", x, "dx", dx);
     }
 
     /** alpha (1, cols); y has x's shape. */
-    public static void preluForward(Tensor x, Tensor alpha, Tensor y) {
+    public static void preluForward(Operand x, Operand alpha, Operand y) {
         shape("preluForward", null, "alpha", alpha, 1, x.cols());
         sameShape("preluForward", null, "x", x, "y", y);
     }
 
     /** alpha, dalpha (1, cols); dy, dx x's shape; dx may alias dy only, dalpha nothing. */
-    public static void preluBackward(Tensor x, Tensor alpha, Tensor dy, Tensor dx, Tensor dalpha) {
+    public static void preluBackward(Operand x, Operand alpha, Operand dy, Operand dx, Operand dalpha) {
         String op = "preluBackward";
         shape(op, null, "alpha", alpha, 1, x.cols());
         shape(op, null, "dalpha", dalpha, 1, x.cols());
@@ -138,7 +138,7 @@ public final class Checks {
     }
 
     /** y has x's shape and its own buffer. */
-    public static void softmax(Tensor x, Tensor y) {
+    public static void softmax(Operand x, Operand y) {
         sameShape("softmax", null, "x", x, "y", y);
         distinct("softmax", null, "x", x, "y", y);
     }
@@ -146,7 +146,7 @@ public final class Checks {
     // ---------------------------------------------------------------- fused softmax + cross-entropy
 
     /** Checks the arguments (no two sharing a buffer); returns true for sparse labels (n, 1). */
-    public static boolean softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor probs, Tensor loss) {
+    public static boolean softmaxCrossEntropy(Operand logits, Operand labels, Operand probs, Operand loss) {
         String op = "softmaxCrossEntropy";
         boolean sparse = sparseLabels(op, "logits", logits, labels);
         sameShape(op, null, "logits", logits, "probs", probs);
@@ -156,7 +156,7 @@ public final class Checks {
     }
 
     /** Checks the arguments (no two sharing a buffer); returns true for sparse labels (n, 1). */
-    public static boolean softmaxCrossEntropyBackward(Tensor probs, Tensor labels, Tensor dlogits) {
+    public static boolean softmaxCrossEntropyBackward(Operand probs, Operand labels, Operand dlogits) {
         String op = "softmaxCrossEntropyBackward";
         boolean sparse = sparseLabels(op, "probs", probs, labels);
         sameShape(op, null, "probs", probs, "dlogits", dlogits);
@@ -168,8 +168,8 @@ public final class Checks {
      * Labels against scores (n, k): false for one-hot / soft labels (n, k), also when k = 1; true for class
      * indices (n, 1).
      */
-    private static boolean sparseLabels(String op, String scoresName, Tensor scores, Tensor labels) {
-        if (labels.sameShape(scores)) {
+    private static boolean sparseLabels(String op, String scoresName, Operand scores, Operand labels) {
+        if (sameDims(labels, scores)) {
             return false;
         }
         if (labels.rows() == scores.rows() && labels.cols() == 1) {
@@ -191,8 +191,8 @@ public final class Checks {
     // ---------------------------------------------------------------- batch normalization
 
     /** y has x's shape; the per-channel tensors are (1, cols); no two arguments share a buffer. */
-    public static void batchNormTrain(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
-                                      Tensor y, Tensor mean, Tensor invStd) {
+    public static void batchNormTrain(Operand x, Operand gamma, Operand beta, Operand runningMean, Operand runningVar,
+                                      Operand y, Operand mean, Operand invStd) {
         String op = "batchNormTrain";
         batchNormShapes(op, x, gamma, beta, runningMean, runningVar, y);
         shape(op, null, "mean", mean, 1, x.cols());
@@ -202,16 +202,16 @@ public final class Checks {
     }
 
     /** y has x's shape (and may alias x); the per-channel tensors are (1, cols) and share no buffer. */
-    public static void batchNormInfer(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
-                                      Tensor y) {
+    public static void batchNormInfer(Operand x, Operand gamma, Operand beta, Operand runningMean, Operand runningVar,
+                                      Operand y) {
         String op = "batchNormInfer";
         batchNormShapes(op, x, gamma, beta, runningMean, runningVar, y);
         distinct(op, null, "gamma, beta, runningMean, runningVar, y", gamma, beta, runningMean, runningVar, y);
     }
 
     /** The shapes both batch-norm forwards share: y like x, the parameters and running stats (1, cols). */
-    private static void batchNormShapes(String op, Tensor x, Tensor gamma, Tensor beta, Tensor runningMean,
-                                        Tensor runningVar, Tensor y) {
+    private static void batchNormShapes(String op, Operand x, Operand gamma, Operand beta, Operand runningMean,
+                                        Operand runningVar, Operand y) {
         int c = x.cols();
         sameShape(op, null, "x", x, "y", y);
         shape(op, null, "gamma", gamma, 1, c);
@@ -221,8 +221,8 @@ public final class Checks {
     }
 
     /** dy, dx have x's shape; the per-channel tensors are (1, cols); no two arguments share a buffer. */
-    public static void batchNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor invStd, Tensor dy,
-                                         Tensor dx, Tensor dgamma, Tensor dbeta) {
+    public static void batchNormBackward(Operand x, Operand gamma, Operand mean, Operand invStd, Operand dy,
+                                         Operand dx, Operand dgamma, Operand dbeta) {
         String op = "batchNormBackward";
         int c = x.cols();
         sameShape(op, null, "x", x, "dy", dy);
@@ -242,7 +242,7 @@ public final class Checks {
      * g and the {@link OptimizerUpdate#stateCount()} state tensors the kind uses have w's shape, no two of
      * them share a buffer, and the step is 1-based.
      */
-    public static void optimizerUpdate(OptimizerUpdate u, Tensor w, Tensor g, Tensor s1, Tensor s2) {
+    public static void optimizerUpdate(OptimizerUpdate u, Operand w, Operand g, Operand s1, Operand s2) {
         String op = "optimizerUpdate";
         sameShape(op, u.kind(), "w", w, "g", g);
         int states = u.stateCount();
@@ -258,7 +258,7 @@ public final class Checks {
         distinct(op, u.kind(), "w, g, s1, s2", w, g, states >= 1 ? s1 : null, states >= 2 ? s2 : null);
     }
 
-    private static void state(OptimizerUpdate u, String name, Tensor w, Tensor s) {
+    private static void state(OptimizerUpdate u, String name, Operand w, Operand s) {
         if (s == null) {
             throw fail("optimizerUpdate", u.kind(), name + " must be a state tensor shaped like w " + w.describe()
                     + ", got null");
@@ -269,7 +269,7 @@ public final class Checks {
     // ---------------------------------------------------------------- data movement
 
     /** indices (n, 1); out (n, src cols); no two share a buffer. Index values are the backend's to check. */
-    public static void gatherRows(Tensor src, Tensor indices, Tensor out) {
+    public static void gatherRows(Operand src, Operand indices, Operand out) {
         String op = "gatherRows";
         int n = indices.rows();
         shape(op, null, "indices", indices, n, 1);
@@ -278,7 +278,7 @@ public final class Checks {
     }
 
     /** dst has src's element count. */
-    public static void copy(Tensor src, Tensor dst) {
+    public static void copy(Operand src, Operand dst) {
         sameSize("copy", null, "src", src, "dst", dst);
     }
 }

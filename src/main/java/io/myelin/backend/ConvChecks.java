@@ -1,22 +1,20 @@
 package io.myelin.backend;
 
-import io.myelin.tensor.Tensor;
-
-import static io.myelin.backend.TensorChecks.distinct;
-import static io.myelin.backend.TensorChecks.fail;
-import static io.myelin.backend.TensorChecks.shape;
+import static io.myelin.backend.OperandChecks.distinct;
+import static io.myelin.backend.OperandChecks.fail;
+import static io.myelin.backend.OperandChecks.shape;
 
 /**
  * The argument checks of the convolution, pooling and layout ops of {@link Backend}, in the message format
- * of {@link Checks}: {@code "conv2dForward: w (8, 27) must be (8, 18)"}. Every backend calls the one for its
- * op first. Batches are {@code (n, C*H*W)}; a convolution's weight is {@code (filters, C*kh*kw)}.
+ * of {@link Checks}: {@code "conv2dForward: w (8, 27) must be (8, 18)"}. The door of {@link Backend} calls
+ * the one for its op first. Batches are {@code (n, C*H*W)}; a convolution's weight is {@code (filters, C*kh*kw)}.
  */
 public final class ConvChecks {
     private ConvChecks() {
     }
 
     /** x (n, C*H*W), w (f, C*kh*kw), bias null or (1, f), y (n, f*OH*OW); y distinct from the inputs. */
-    public static void conv2dForward(ConvGeometry g, Tensor x, Tensor w, Tensor bias, Tensor y) {
+    public static void conv2dForward(ConvGeometry g, Operand x, Operand w, Operand bias, Operand y) {
         String op = "conv2dForward";
         input(op, "x", g, x);
         shape(op, null, "w", w, w.rows(), g.patchSize());
@@ -32,8 +30,8 @@ public final class ConvChecks {
      * x (n, C*H*W), w (f, C*kh*kw), dy (n, f*OH*OW); dx null or x's shape, dw null or w's shape, dbias null or
      * (1, f); outputs distinct from each other and the inputs.
      */
-    public static void conv2dBackward(ConvGeometry g, Tensor x, Tensor w, Tensor dy, Tensor dx, Tensor dw,
-                                      Tensor dbias) {
+    public static void conv2dBackward(ConvGeometry g, Operand x, Operand w, Operand dy, Operand dx, Operand dw,
+                                      Operand dbias) {
         String op = "conv2dBackward";
         input(op, "x", g, x);
         shape(op, null, "w", w, w.rows(), g.patchSize());
@@ -52,27 +50,29 @@ public final class ConvChecks {
     }
 
     /** x (n, C*H*W), y (n, C*OH*OW), argmax null or y's shape; all distinct. */
-    public static void pool2dForward(String op, ConvGeometry g, Tensor x, Tensor y, Tensor argmax) {
-        input(op, "x", g, x);
-        shape(op, null, "y", y, x.rows(), g.channels() * g.outputPlane());
-        if (argmax != null) {
-            shape(op, null, "argmax", argmax, x.rows(), y.cols());
-        }
+    public static void pool2dForward(String op, ConvGeometry g, Operand x, Operand y, Operand argmax) {
+        poolShapes(op, g, "x", x, "y", y, argmax);
         distinct(op, null, "x, y, argmax", x, y, argmax);
     }
 
     /** dy (n, C*OH*OW), argmax null or dy's shape, dx (n, C*H*W); all distinct. */
-    public static void pool2dBackward(String op, ConvGeometry g, Tensor dy, Tensor argmax, Tensor dx) {
-        input(op, "dx", g, dx);
-        shape(op, null, "dy", dy, dx.rows(), g.channels() * g.outputPlane());
-        if (argmax != null) {
-            shape(op, null, "argmax", argmax, dy.rows(), dy.cols());
-        }
+    public static void pool2dBackward(String op, ConvGeometry g, Operand dy, Operand argmax, Operand dx) {
+        poolShapes(op, g, "dx", dx, "dy", dy, argmax);
         distinct(op, null, "dy, argmax, dx", dy, argmax, dx);
     }
 
+    /** image (n, C*H*W), pooled (n, C*OH*OW), argmax null or pooled's shape: forward (x, y), backward (dx, dy). */
+    private static void poolShapes(String op, ConvGeometry g, String imageName, Operand image, String pooledName,
+                                   Operand pooled, Operand argmax) {
+        input(op, imageName, g, image);
+        shape(op, null, pooledName, pooled, image.rows(), g.channels() * g.outputPlane());
+        if (argmax != null) {
+            shape(op, null, "argmax", argmax, pooled.rows(), pooled.cols());
+        }
+    }
+
     /** As {@link #pool2dBackward}, with the argmax indices max pooling routes the gradient through required. */
-    public static void maxPool2dBackward(ConvGeometry g, Tensor dy, Tensor argmax, Tensor dx) {
+    public static void maxPool2dBackward(ConvGeometry g, Operand dy, Operand argmax, Operand dx) {
         pool2dBackward("maxPool2dBackward", g, dy, argmax, dx);
         if (argmax == null) {
             throw new IllegalArgumentException("maxPool2dBackward: argmax must not be null");
@@ -80,7 +80,7 @@ public final class ConvChecks {
     }
 
     /** x holds whole (rows, cols) matrices, out has x's size and is distinct from x. */
-    public static void batchTranspose(Tensor x, int rows, int cols, Tensor out) {
+    public static void batchTranspose(Operand x, int rows, int cols, Operand out) {
         String op = "batchTranspose";
         long plane = (long) rows * cols;
         if (rows <= 0 || cols <= 0 || x.size() % plane != 0) {
@@ -93,7 +93,7 @@ public final class ConvChecks {
         distinct(op, null, "x, out", x, out, null);
     }
 
-    private static void input(String op, String name, ConvGeometry g, Tensor t) {
+    private static void input(String op, String name, ConvGeometry g, Operand t) {
         if (t.cols() != g.inputSize()) {
             throw fail(op, null, name + " " + t.describe() + " must have " + g.inputSize() + " columns (C*H*W of "
                     + g.describe() + ")");

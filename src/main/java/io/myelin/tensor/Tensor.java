@@ -1,6 +1,7 @@
 package io.myelin.tensor;
 
 import io.myelin.backend.Backend;
+import io.myelin.backend.Operand;
 import io.myelin.backend.Storage;
 
 import java.util.Arrays;
@@ -8,6 +9,8 @@ import java.util.Arrays;
 /**
  * A float32, row-major tensor owned by a {@link Backend}. Ops view it as 2-D: {@link #rows()} is the
  * first dimension and {@link #cols()} the product of the others (a 1-D tensor {@code [n]} is {@code (1, n)}).
+ * Backends see it as an {@link Operand} (storage, shape, description): what the tensor adds for autograd
+ * and scopes stays out of the SPI.
  *
  * <p>Memory: a tensor created while a {@link Scope} is open belongs to that scope and is released when it
  * closes; one created with no scope open belongs to the caller, who closes it (try-with-resources).
@@ -20,7 +23,7 @@ import java.util.Arrays;
  * try (Tensor x = Tensor.of(backend, new float[] {1, 2, 3, 4}, 2, 2)) { float[] v = x.toArray(); }
  * }</pre>
  */
-public final class Tensor implements AutoCloseable {
+public final class Tensor implements Operand, AutoCloseable {
     private final Backend backend;
     private final int[] shape;
     private final int rows;
@@ -98,11 +101,13 @@ public final class Tensor implements AutoCloseable {
         return n;
     }
 
+    @Override
     public Backend backend() {
         return backend;
     }
 
     /** The backend buffer; only backends look inside. Throws if the tensor was closed. */
+    @Override
     public Storage storage() {
         if (storage == null) {
             throw new IllegalStateException("tensor " + describe() + " used after close()");
@@ -114,14 +119,17 @@ public final class Tensor implements AutoCloseable {
         return shape.clone();
     }
 
+    @Override
     public int rows() {
         return rows;
     }
 
+    @Override
     public int cols() {
         return cols;
     }
 
+    @Override
     public int size() {
         return rows * cols;
     }
@@ -140,6 +148,7 @@ public final class Tensor implements AutoCloseable {
     }
 
     /** "dense_0.weight (784, 256)" or "(128, 10)". */
+    @Override
     public String describe() {
         return (name == null ? "" : name + " ") + "(" + rows + ", " + cols + ")";
     }

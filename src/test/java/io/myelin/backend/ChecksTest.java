@@ -213,6 +213,82 @@ class ChecksTest {
         }
     }
 
+    /** A buffer the backend does not own is refused at the door, after the shape rules, naming the argument. */
+    @Test
+    void foreignBufferIsRefusedAtTheDoor() {
+        try (Backend b = Backends.create("cpu"); Scope ignored = Scope.open()) {
+            Operand foreign = new Operand() {
+                private final Storage storage = () -> 6;   // a buffer no backend handed out
+
+                @Override
+                public Storage storage() {
+                    return storage;
+                }
+
+                @Override
+                public int rows() {
+                    return 2;
+                }
+
+                @Override
+                public int cols() {
+                    return 3;
+                }
+
+                @Override
+                public Backend backend() {
+                    return b;
+                }
+
+                @Override
+                public String describe() {
+                    return "elsewhere (2, 3)";
+                }
+            };
+            Tensor x = z(b, 2, 3);
+            assertEquals("unary ABS: out elsewhere (2, 3) belongs to backend cpu, not to this cpu backend",
+                    assertThrows(IllegalArgumentException.class,
+                            () -> b.unary(UnaryOp.ABS, 0f, 0f, x, foreign)).getMessage());
+            assertEquals("batchNormBackward: dgamma elsewhere (2, 3) must be (1, 3)",
+                    assertThrows(IllegalArgumentException.class, () -> b.batchNormBackward(x, z(b, 1, 3), z(b, 1, 3),
+                            z(b, 1, 3), z(b, 2, 3), z(b, 2, 3), foreign, z(b, 1, 3), false)).getMessage(),
+                    "the shape rules run first");
+            assertEquals("copy: src elsewhere (2, 3) belongs to backend cpu, not to this cpu backend",
+                    assertThrows(IllegalArgumentException.class, () -> b.copy(foreign, x)).getMessage());
+            assertEquals("release: a buffer of 6 floats does not belong to the cpu backend",
+                    assertThrows(IllegalArgumentException.class, () -> b.release(new Storage() {
+                        @Override
+                        public long length() {
+                            return 6;
+                        }
+
+                        @Override
+                        public String toString() {
+                            return "a buffer of 6 floats";
+                        }
+                    })).getMessage());
+        }
+    }
+
+    /** After close every op is refused at the door with one message, before its arguments are looked at. */
+    @Test
+    void closedBackendRefusesEveryOp() {
+        Backend b = Backends.create("cpu");
+        Tensor t = z(b, 2, 3);   // no scope open: the test owns it
+        b.close();
+        for (Consumer<Backend> op : List.<Consumer<Backend>>of(
+                c -> c.download(t, new float[6]),
+                c -> c.fill(t, 1f),
+                c -> c.unary(UnaryOp.ABS, 0f, 0f, t, t),
+                c -> c.allocate(4),
+                Backend::synchronize)) {
+            assertEquals("cpu backend is closed",
+                    assertThrows(IllegalStateException.class, () -> op.accept(b)).getMessage());
+        }
+        t.close();   // releasing into a closed backend is allowed
+        b.close();   // idempotent
+    }
+
     /** Passing checks allocate nothing, so the CPU backend can run them on every op of the training loop. */
     @Test
     void passingChecksAllocateNothing(@UseBackend("cpu") Backend b) {

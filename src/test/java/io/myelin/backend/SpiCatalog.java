@@ -11,8 +11,9 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * The op cases the contract suite must check, enumerated from the SPI by reflection: one case per method
- * of {@link Backend}, multiplied by the constants of every enum parameter ({@link UnaryOp},
+ * The op cases the contract suite must check, enumerated from the SPI by reflection: one case per public
+ * method of {@link Backend} (the protected {@code do*} methods behind its door are not the SPI), multiplied
+ * by the constants of every enum parameter ({@link UnaryOp},
  * {@link BinaryOp}, {@link ReduceOp}, {@link Activation}), by every {@link OptimizerKind} and boolean
  * option of {@link OptimizerUpdate}, and by the variants the javadoc describes in prose (binary
  * broadcast forms, reduction axes, label forms) listed in {@link #PROSE_VARIANTS}. Adding a method or an
@@ -46,7 +47,7 @@ final class SpiCatalog {
     static SortedSet<String> requiredCases() {
         SortedSet<String> ids = new TreeSet<>();
         for (Method m : Backend.class.getDeclaredMethods()) {
-            if (m.isSynthetic() || Modifier.isStatic(m.getModifiers())) {
+            if (m.isSynthetic() || Modifier.isStatic(m.getModifiers()) || !Modifier.isPublic(m.getModifiers())) {
                 continue;
             }
             List<List<String>> dims = new ArrayList<>();

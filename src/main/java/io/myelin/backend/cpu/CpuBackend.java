@@ -5,24 +5,23 @@ import io.myelin.backend.Backend;
 import io.myelin.backend.Capabilities;
 import io.myelin.backend.BinaryOp;
 import io.myelin.backend.Checks;
-import io.myelin.backend.ConvChecks;
 import io.myelin.backend.ConvGeometry;
+import io.myelin.backend.Operand;
 import io.myelin.backend.OptimizerUpdate;
 import io.myelin.backend.ReduceOp;
 import io.myelin.backend.Storage;
 import io.myelin.backend.UnaryOp;
 import io.myelin.random.Philox;
-import io.myelin.tensor.Tensor;
 
 import java.util.Arrays;
 
 /**
  * The CPU implementation of {@link Backend}: {@code float[]} buffers from an exact-length caching
  * {@link BufferPool}, GEMM through a {@link Gemm} provider (native BLAS when it loads, see
- * {@link GemmProviders}), and plain Java loops for everything else. This class checks arguments with
- * {@link Checks} (shared with CUDA, so both reject the same mistakes with the same words), scans sparse
- * labels and gather indices itself, and delegates to the op-family kernels ({@code *Kernels}); semantics
- * are those of the {@link Backend} javadoc.
+ * {@link GemmProviders}), and plain Java loops for everything else. Arguments arrive checked by the door of
+ * {@link Backend} (shapes, buffers, ownership: the same words as on CUDA); this class adds only the checks of
+ * values it can make for free (sparse labels, gather indices, max-pool argmax) and delegates to the op-family
+ * kernels ({@code *Kernels}); semantics are those of the {@link Backend} javadoc.
  *
  * <p>Threading: when the GEMM provider does not run threads of its own (see {@code splitLoops}), a loop
  * touching at least {@link Parallel#GRAIN} elements is split across cores; a smaller one runs inline through
@@ -33,7 +32,7 @@ import java.util.Arrays;
  * try (Backend cpu = new CpuBackend(); Tensor x = Tensor.of(cpu, new float[] {1, -2}, 1, 2)) { ... }
  * }</pre>
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend extends Backend {
     private static final Capabilities CAPABILITIES = new Capabilities(false, false);
 
     /** Free buffers cached by the pool are capped at a quarter of the heap. */
@@ -42,7 +41,6 @@ public final class CpuBackend implements Backend {
     private final Gemm gemm;
     private final boolean splitLoops;
     private final BufferPool pool = new BufferPool(MAX_CACHED_BYTES);
-    private volatile boolean closed;
 
     /** A CPU backend with the GEMM chosen by {@link GemmProviders#select()} ({@code -Dmyelin.cpu.gemm}). */
     public CpuBackend() {
@@ -78,14 +76,25 @@ public final class CpuBackend implements Backend {
         return !splitLoops || Parallel.inline(work);
     }
 
-    /** The backing array of a CPU tensor, for package code and callers that need raw access on CPU. */
-    public static float[] data(Tensor t) {
+    /** The backing array of a CPU tensor, for callers that need raw access on CPU. */
+    public static float[] data(Operand t) {
         Storage s = t.storage();
         if (!(s instanceof CpuStorage cs)) {
             throw new IllegalArgumentException("tensor " + t.describe() + " lives on backend '" + t.backend().name()
                     + "', not on cpu");
         }
         return cs.data();
+    }
+
+    /** The backing array of an argument the door has checked (a CPU buffer, not released); null stays null. */
+    private static float[] floats(Operand t) {
+        return t == null ? null : ((CpuStorage) t.storage()).data();
+    }
+
+    /** Any CPU buffer: a {@code float[]} is usable by every CPU backend of the process. */
+    @Override
+    protected boolean owns(Storage storage) {
+        return storage instanceof CpuStorage;
     }
 
     /** The GEMM provider this backend uses. */
@@ -115,19 +124,13 @@ public final class CpuBackend implements Backend {
     // ---------------------------------------------------------------- memory
 
     @Override
-    public Storage allocate(long n) {
-        if (closed) {
-            throw new IllegalStateException("cpu backend is closed");
-        }
+    protected Storage doAllocate(long n) {
         return pool.allocate(n);
     }
 
     @Override
-    public void release(Storage storage) {
-        if (!(storage instanceof CpuStorage cs)) {
-            throw new IllegalArgumentException("cpu: cannot release a " + storage.getClass().getSimpleName());
-        }
-        pool.release(cs);
+    protected void doRelease(Storage storage) {
+        pool.release((CpuStorage) storage);
     }
 
     @Override
@@ -136,38 +139,34 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void upload(float[] src, Tensor dst) {
-        Checks.upload(src, dst);
-        System.arraycopy(src, 0, data(dst), 0, src.length);
+    protected void doUpload(float[] src, Operand dst) {
+        System.arraycopy(src, 0, floats(dst), 0, src.length);
     }
 
     @Override
-    public void download(Tensor src, float[] dst) {
-        Checks.download(src, dst);
-        System.arraycopy(data(src), 0, dst, 0, dst.length);
+    protected void doDownload(Operand src, float[] dst) {
+        System.arraycopy(floats(src), 0, dst, 0, dst.length);
     }
 
     @Override
-    public void synchronize() {
+    protected void doSynchronize() {
         // CPU ops complete before they return.
     }
 
     // ---------------------------------------------------------------- dense algebra
 
     @Override
-    public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
-        Checks.gemm(transA, transB, a, b, c);
+    protected void doGemm(boolean transA, boolean transB, float alpha, Operand a, Operand b, float beta, Operand c) {
         int m = c.rows();
         int n = c.cols();
         int k = transA ? a.rows() : a.cols();
-        gemm.sgemm(transA, transB, m, n, k, alpha, data(a), data(b), beta, data(c));
+        gemm.sgemm(transA, transB, m, n, k, alpha, floats(a), floats(b), beta, floats(c));
     }
 
     @Override
-    public void unary(UnaryOp op, float a, float b, Tensor x, Tensor out) {
-        Checks.unary(op, x, out);
-        float[] xs = data(x);
-        float[] ys = data(out);
+    protected void doUnary(UnaryOp op, float a, float b, Operand x, Operand out) {
+        float[] xs = floats(x);
+        float[] ys = floats(out);
         int n = x.size();
         if (inline(n)) {
             ElementwiseKernels.unary(op, a, b, xs, ys, 0, n);
@@ -177,11 +176,10 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void binary(BinaryOp op, Tensor x, Tensor y, Tensor out) {
-        Checks.Broadcast mode = Checks.binary(op, x, y, out);
-        float[] xs = data(x);
-        float[] ys = data(y);
-        float[] os = data(out);
+    protected void doBinary(BinaryOp op, Operand x, Operand y, Operand out, Checks.Broadcast mode) {
+        float[] xs = floats(x);
+        float[] ys = floats(y);
+        float[] os = floats(out);
         int rows = x.rows();
         int cols = x.cols();
         int n = x.size();
@@ -206,12 +204,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void reduce(ReduceOp op, int axis, Tensor x, Tensor out) {
-        Checks.reduce(op, axis, x, out);
+    protected void doReduce(ReduceOp op, int axis, Operand x, Operand out) {
         int rows = x.rows();
         int cols = x.cols();
-        float[] xs = data(x);
-        float[] os = data(out);
+        float[] xs = floats(x);
+        float[] os = floats(out);
         int n = x.size();
         boolean inline = inline(n);
         if (axis == 1) {
@@ -230,10 +227,9 @@ public final class CpuBackend implements Backend {
     // ---------------------------------------------------------------- activations
 
     @Override
-    public void activationForward(Activation act, float p, Tensor x, Tensor y) {
-        Checks.activationForward(act, x, y);
-        float[] xs = data(x);
-        float[] ys = data(y);
+    protected void doActivationForward(Activation act, float p, Operand x, Operand y) {
+        float[] xs = floats(x);
+        float[] ys = floats(y);
         int n = x.size();
         if (inline(n)) {
             ActivationKernels.forward(act, p, xs, ys, 0, n);
@@ -243,12 +239,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void activationBackward(Activation act, float p, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        Checks.activationBackward(act, x, y, dy, dx);
-        float[] xs = data(x);
-        float[] ys = data(y);
-        float[] dys = data(dy);
-        float[] dxs = data(dx);
+    protected void doActivationBackward(Activation act, float p, Operand x, Operand y, Operand dy, Operand dx) {
+        float[] xs = floats(x);
+        float[] ys = floats(y);
+        float[] dys = floats(dy);
+        float[] dxs = floats(dx);
         int n = x.size();
         if (inline(n)) {
             ActivationKernels.backward(act, p, xs, ys, dys, dxs, 0, n);
@@ -258,43 +253,40 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void preluForward(Tensor x, Tensor alpha, Tensor y) {
-        Checks.preluForward(x, alpha, y);
-        float[] xs = data(x);
-        float[] as = data(alpha);
-        float[] ys = data(y);
+    protected void doPreluForward(Operand x, Operand alpha, Operand y) {
+        float[] xs = floats(x);
+        float[] as = floats(alpha);
+        float[] ys = floats(y);
         int rows = x.rows();
         int cols = x.cols();
         if (inline(x.size())) {
-            PreluKernels.forward(xs, as, ys, cols, 0, rows);
+            PReluKernels.forward(xs, as, ys, cols, 0, rows);
         } else {
-            Parallel.forRanges(rows, x.size(), (lo, hi) -> PreluKernels.forward(xs, as, ys, cols, lo, hi));
+            Parallel.forRanges(rows, x.size(), (lo, hi) -> PReluKernels.forward(xs, as, ys, cols, lo, hi));
         }
     }
 
     @Override
-    public void preluBackward(Tensor x, Tensor alpha, Tensor dy, Tensor dx, Tensor dalpha, boolean accumulate) {
-        Checks.preluBackward(x, alpha, dy, dx, dalpha);
-        float[] xs = data(x);
-        float[] as = data(alpha);
-        float[] dys = data(dy);
-        float[] dxs = data(dx);
-        float[] das = data(dalpha);
+    protected void doPreluBackward(Operand x, Operand alpha, Operand dy, Operand dx, Operand dalpha, boolean accumulate) {
+        float[] xs = floats(x);
+        float[] as = floats(alpha);
+        float[] dys = floats(dy);
+        float[] dxs = floats(dx);
+        float[] das = floats(dalpha);
         int rows = x.rows();
         int cols = x.cols();
         if (inline(x.size())) {
-            PreluKernels.backward(xs, as, dys, dxs, das, accumulate, rows, cols, 0, cols);
+            PReluKernels.backward(xs, as, dys, dxs, das, accumulate, rows, cols, 0, cols);
         } else {
             Parallel.forRanges(cols, x.size(),
-                    (lo, hi) -> PreluKernels.backward(xs, as, dys, dxs, das, accumulate, rows, cols, lo, hi));
+                    (lo, hi) -> PReluKernels.backward(xs, as, dys, dxs, das, accumulate, rows, cols, lo, hi));
         }
     }
 
     @Override
-    public void softmax(Tensor x, Tensor y) {
-        Checks.softmax(x, y);
-        float[] xs = data(x);
-        float[] ys = data(y);
+    protected void doSoftmax(Operand x, Operand y) {
+        float[] xs = floats(x);
+        float[] ys = floats(y);
         int rows = x.rows();
         int k = x.cols();
         if (inline(x.size())) {
@@ -307,15 +299,14 @@ public final class CpuBackend implements Backend {
     // ---------------------------------------------------------------- fused softmax + cross-entropy
 
     @Override
-    public void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor probs, Tensor loss) {
-        boolean sparse = Checks.softmaxCrossEntropy(logits, labels, probs, loss);
+    protected void doSoftmaxCrossEntropy(Operand logits, Operand labels, boolean sparse, Operand probs, Operand loss) {
         if (sparse) {
             checkClassIndices("softmaxCrossEntropy", logits.cols(), labels);
         }
-        float[] xs = data(logits);
-        float[] ls = data(labels);
-        float[] ps = data(probs);
-        float[] out = data(loss);
+        float[] xs = floats(logits);
+        float[] ls = floats(labels);
+        float[] ps = floats(probs);
+        float[] out = floats(loss);
         int rows = logits.rows();
         int k = logits.cols();
         if (inline(logits.size())) {
@@ -327,14 +318,14 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void softmaxCrossEntropyBackward(Tensor probs, Tensor labels, float scale, Tensor dlogits) {
-        boolean sparse = Checks.softmaxCrossEntropyBackward(probs, labels, dlogits);
+    protected void doSoftmaxCrossEntropyBackward(Operand probs, Operand labels, boolean sparse, float scale,
+                                                 Operand dlogits) {
         if (sparse) {
             checkClassIndices("softmaxCrossEntropyBackward", probs.cols(), labels);
         }
-        float[] ps = data(probs);
-        float[] ls = data(labels);
-        float[] ds = data(dlogits);
+        float[] ps = floats(probs);
+        float[] ls = floats(labels);
+        float[] ds = floats(dlogits);
         int rows = probs.rows();
         int k = probs.cols();
         if (inline(probs.size())) {
@@ -349,8 +340,8 @@ public final class CpuBackend implements Backend {
      * Sparse labels (n, 1) must be whole numbers in [0, k). Only this backend checks values: CUDA would
      * need a host sync and writes NaN instead (docs/cuda.md).
      */
-    private static void checkClassIndices(String op, int k, Tensor labels) {
-        float[] ls = data(labels);
+    private static void checkClassIndices(String op, int k, Operand labels) {
+        float[] ls = floats(labels);
         for (int r = 0; r < labels.rows(); r++) {
             float v = ls[r];
             if (!(v >= 0 && v < k && v == (int) v)) {
@@ -363,9 +354,8 @@ public final class CpuBackend implements Backend {
     // ---------------------------------------------------------------- dropout
 
     @Override
-    public void dropoutMask(long seed, int stream, long step, float keep, Tensor mask) {
-        Checks.dropoutMask(keep);
-        float[] ms = data(mask);
+    protected void doDropoutMask(long seed, int stream, long step, float keep, Operand mask) {
+        float[] ms = floats(mask);
         int n = mask.size();
         if (inline(n)) {
             Philox.dropoutMask(seed, stream, step, keep, ms, 0, n);
@@ -380,24 +370,23 @@ public final class CpuBackend implements Backend {
     // ---------------------------------------------------------------- batch normalization
 
     @Override
-    public void batchNormTrain(Tensor x, Tensor gamma, Tensor beta, float eps, float momentum,
-                               boolean unbiasedRunningVar, Tensor runningMean, Tensor runningVar,
-                               Tensor y, Tensor mean, Tensor invStd) {
+    protected void doBatchNormTrain(Operand x, Operand gamma, Operand beta, float eps, float momentum,
+                                    boolean unbiasedRunningVar, Operand runningMean, Operand runningVar,
+                                    Operand y, Operand mean, Operand invStd) {
         int n = x.rows();
         int c = x.cols();
-        Checks.batchNormTrain(x, gamma, beta, runningMean, runningVar, y, mean, invStd);
         if (unbiasedRunningVar && n < 2) {   // CUDA uses the biased variance instead (docs/cuda.md)
             throw new IllegalArgumentException("batchNormTrain: x " + x.describe() + " must have at least 2 rows for"
                     + " the unbiased running variance");
         }
-        float[] xs = data(x);
-        float[] gs = data(gamma);
-        float[] bs = data(beta);
-        float[] rm = data(runningMean);
-        float[] rv = data(runningVar);
-        float[] ys = data(y);
-        float[] ms = data(mean);
-        float[] is = data(invStd);
+        float[] xs = floats(x);
+        float[] gs = floats(gamma);
+        float[] bs = floats(beta);
+        float[] rm = floats(runningMean);
+        float[] rv = floats(runningVar);
+        float[] ys = floats(y);
+        float[] ms = floats(mean);
+        float[] is = floats(invStd);
         if (inline(x.size())) {
             BatchNormKernels.train(xs, n, c, gs, bs, eps, momentum, unbiasedRunningVar, rm, rv, ys, ms, is, 0, c);
         } else {
@@ -407,20 +396,19 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void batchNormInfer(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float eps,
-                               Tensor y) {
-        Checks.batchNormInfer(x, gamma, beta, runningMean, runningVar, y);
+    protected void doBatchNormInfer(Operand x, Operand gamma, Operand beta, Operand runningMean, Operand runningVar,
+                                    float eps, Operand y) {
         int c = x.cols();
-        float[] rv = data(runningVar);
+        float[] rv = floats(runningVar);
         float[] scale = Scratch.floats(c);   // the caller's scratch; workers only read it
         for (int j = 0; j < c; j++) {
             scale[j] = (float) (1 / Math.sqrt(rv[j] + (double) eps));
         }
-        float[] xs = data(x);
-        float[] gs = data(gamma);
-        float[] bs = data(beta);
-        float[] rm = data(runningMean);
-        float[] ys = data(y);
+        float[] xs = floats(x);
+        float[] gs = floats(gamma);
+        float[] bs = floats(beta);
+        float[] rm = floats(runningMean);
+        float[] ys = floats(y);
         int rows = x.rows();
         if (inline(x.size())) {
             BatchNormKernels.infer(xs, c, gs, bs, rm, scale, ys, 0, rows);
@@ -430,19 +418,18 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void batchNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor invStd, Tensor dy,
-                                  Tensor dx, Tensor dgamma, Tensor dbeta, boolean accumulate) {
-        Checks.batchNormBackward(x, gamma, mean, invStd, dy, dx, dgamma, dbeta);
+    protected void doBatchNormBackward(Operand x, Operand gamma, Operand mean, Operand invStd, Operand dy,
+                                       Operand dx, Operand dgamma, Operand dbeta, boolean accumulate) {
         int n = x.rows();
         int c = x.cols();
-        float[] xs = data(x);
-        float[] gs = data(gamma);
-        float[] ms = data(mean);
-        float[] is = data(invStd);
-        float[] dys = data(dy);
-        float[] dxs = data(dx);
-        float[] dgs = data(dgamma);
-        float[] dbs = data(dbeta);
+        float[] xs = floats(x);
+        float[] gs = floats(gamma);
+        float[] ms = floats(mean);
+        float[] is = floats(invStd);
+        float[] dys = floats(dy);
+        float[] dxs = floats(dx);
+        float[] dgs = floats(dgamma);
+        float[] dbs = floats(dbeta);
         if (inline(x.size())) {
             BatchNormKernels.backward(xs, n, c, gs, ms, is, dys, dxs, dgs, dbs, accumulate, 0, c);
         } else {
@@ -454,13 +441,11 @@ public final class CpuBackend implements Backend {
     // ---------------------------------------------------------------- optimizer
 
     @Override
-    public void optimizerUpdate(OptimizerUpdate u, Tensor w, Tensor g, Tensor s1, Tensor s2) {
-        Checks.optimizerUpdate(u, w, g, s1, s2);
-        int states = u.stateCount();
-        float[] ws = data(w);
-        float[] gs = data(g);
-        float[] a = states >= 1 ? data(s1) : null;
-        float[] b = states >= 2 ? data(s2) : null;
+    protected void doOptimizerUpdate(OptimizerUpdate u, Operand w, Operand g, Operand s1, Operand s2) {
+        float[] ws = floats(w);
+        float[] gs = floats(g);
+        float[] a = floats(s1);   // null unless the kind keeps state
+        float[] b = floats(s2);
         int n = w.size();
         if (inline(n)) {
             OptimizerKernels.update(u, ws, gs, a, b, 0, n);
@@ -472,11 +457,10 @@ public final class CpuBackend implements Backend {
     // ---------------------------------------------------------------- data movement
 
     @Override
-    public void gatherRows(Tensor src, Tensor indices, Tensor out) {
-        Checks.gatherRows(src, indices, out);
+    protected void doGatherRows(Operand src, Operand indices, Operand out) {
         int n = indices.rows();
         int cols = src.cols();
-        float[] is = data(indices);
+        float[] is = floats(indices);
         for (int r = 0; r < n; r++) {
             float v = is[r];
             if (!(v >= 0 && v < src.rows() && v == (int) v)) {
@@ -484,29 +468,27 @@ public final class CpuBackend implements Backend {
                         + src.describe());
             }
         }
-        float[] ss = data(src);
-        float[] os = data(out);
+        float[] ss = floats(src);
+        float[] os = floats(out);
         for (int r = 0; r < n; r++) {
             System.arraycopy(ss, (int) is[r] * cols, os, r * cols, cols);
         }
     }
 
     @Override
-    public void fill(Tensor t, float value) {
-        Arrays.fill(data(t), value);
+    protected void doFill(Operand t, float value) {
+        Arrays.fill(floats(t), value);
     }
 
     @Override
-    public void copy(Tensor src, Tensor dst) {
-        Checks.copy(src, dst);
-        System.arraycopy(data(src), 0, data(dst), 0, src.size());
+    protected void doCopy(Operand src, Operand dst) {
+        System.arraycopy(floats(src), 0, floats(dst), 0, src.size());
     }
 
     // ---------------------------------------------------------------- convolution and pooling
 
     @Override
-    public void conv2dForward(ConvGeometry g, Tensor x, Tensor w, Tensor bias, Tensor y) {
-        ConvChecks.conv2dForward(g, x, w, bias, y);
+    protected void doConv2dForward(ConvGeometry g, Operand x, Operand w, Operand bias, Operand y) {
         int n = x.rows();
         int f = w.rows();
         int k = g.patchSize();
@@ -514,10 +496,10 @@ public final class CpuBackend implements Backend {
         int chunk = ConvKernels.chunkImages(g, n);
         float[] cols = ConvKernels.work(0, (long) k * chunk * plane);
         float[] out = ConvKernels.work(1, (long) f * chunk * plane);
-        float[] xs = data(x);
-        float[] ws = data(w);
-        float[] bs = bias == null ? null : data(bias);
-        float[] ys = data(y);
+        float[] xs = floats(x);
+        float[] ws = floats(w);
+        float[] bs = floats(bias);
+        float[] ys = floats(y);
         for (int i0 = 0; i0 < n; i0 += chunk) {
             int nb = Math.min(chunk, n - i0);
             ConvKernels.im2col(g, xs, i0, nb, cols);
@@ -527,9 +509,8 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void conv2dBackward(ConvGeometry g, Tensor x, Tensor w, Tensor dy, Tensor dx, Tensor dw, Tensor dbias,
-                               boolean accumulate) {
-        ConvChecks.conv2dBackward(g, x, w, dy, dx, dw, dbias);
+    protected void doConv2dBackward(ConvGeometry g, Operand x, Operand w, Operand dy, Operand dx, Operand dw,
+                                    Operand dbias, boolean accumulate) {
         int n = x.rows();
         int f = w.rows();
         int k = g.patchSize();
@@ -537,11 +518,11 @@ public final class CpuBackend implements Backend {
         int chunk = ConvKernels.chunkImages(g, n);
         float[] cols = dw == null && dx == null ? null : ConvKernels.work(0, (long) k * chunk * plane);
         float[] dyT = ConvKernels.work(1, (long) f * chunk * plane);
-        float[] xs = data(x);
-        float[] ws = data(w);
-        float[] dys = data(dy);
-        float[] dws = dw == null ? null : data(dw);
-        float[] dxs = dx == null ? null : data(dx);
+        float[] xs = floats(x);
+        float[] ws = floats(w);
+        float[] dys = floats(dy);
+        float[] dws = floats(dw);
+        float[] dxs = floats(dx);
         double[] sums = dbias == null ? null : new double[f];
         for (int i0 = 0; i0 < n; i0 += chunk) {
             int nb = Math.min(chunk, n - i0);
@@ -560,7 +541,7 @@ public final class CpuBackend implements Backend {
             }
         }
         if (sums != null) {
-            float[] db = data(dbias);
+            float[] db = floats(dbias);
             for (int o = 0; o < f; o++) {
                 db[o] = (float) (accumulate ? db[o] + sums[o] : sums[o]);
             }
@@ -568,11 +549,10 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void maxPool2dForward(ConvGeometry g, Tensor x, Tensor y, Tensor argmax) {
-        ConvChecks.pool2dForward("maxPool2dForward", g, x, y, argmax);
-        float[] xs = data(x);
-        float[] ys = data(y);
-        float[] as = argmax == null ? null : data(argmax);
+    protected void doMaxPool2dForward(ConvGeometry g, Operand x, Operand y, Operand argmax) {
+        float[] xs = floats(x);
+        float[] ys = floats(y);
+        float[] as = floats(argmax);
         int n = x.rows();
         if (inline(x.size())) {
             PoolKernels.maxForward(g, xs, ys, as, 0, n);
@@ -582,9 +562,8 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void maxPool2dBackward(ConvGeometry g, Tensor dy, Tensor argmax, Tensor dx) {
-        ConvChecks.maxPool2dBackward(g, dy, argmax, dx);
-        float[] as = data(argmax);
+    protected void doMaxPool2dBackward(ConvGeometry g, Operand dy, Operand argmax, Operand dx) {
+        float[] as = floats(argmax);
         int plane = g.inputPlane();
         for (int i = 0; i < argmax.size(); i++) {
             float v = as[i];
@@ -593,8 +572,8 @@ public final class CpuBackend implements Backend {
                         + " is not a position in a " + g.height() + "x" + g.width() + " plane");
             }
         }
-        float[] dys = data(dy);
-        float[] dxs = data(dx);
+        float[] dys = floats(dy);
+        float[] dxs = floats(dx);
         int n = dx.rows();
         if (inline(dx.size())) {
             PoolKernels.maxBackward(g, dys, as, dxs, 0, n);
@@ -604,10 +583,9 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void avgPool2dForward(ConvGeometry g, Tensor x, Tensor y) {
-        ConvChecks.pool2dForward("avgPool2dForward", g, x, y, null);
-        float[] xs = data(x);
-        float[] ys = data(y);
+    protected void doAvgPool2dForward(ConvGeometry g, Operand x, Operand y) {
+        float[] xs = floats(x);
+        float[] ys = floats(y);
         int n = x.rows();
         if (inline(x.size())) {
             PoolKernels.avgForward(g, xs, ys, 0, n);
@@ -617,10 +595,9 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void avgPool2dBackward(ConvGeometry g, Tensor dy, Tensor dx) {
-        ConvChecks.pool2dBackward("avgPool2dBackward", g, dy, null, dx);
-        float[] dys = data(dy);
-        float[] dxs = data(dx);
+    protected void doAvgPool2dBackward(ConvGeometry g, Operand dy, Operand dx) {
+        float[] dys = floats(dy);
+        float[] dxs = floats(dx);
         int n = dx.rows();
         if (inline(dx.size())) {
             PoolKernels.avgBackward(g, dys, dxs, 0, n);
@@ -630,10 +607,9 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void batchTranspose(Tensor x, int rows, int cols, Tensor out) {
-        ConvChecks.batchTranspose(x, rows, cols, out);
-        float[] xs = data(x);
-        float[] os = data(out);
+    protected void doBatchTranspose(Operand x, int rows, int cols, Operand out) {
+        float[] xs = floats(x);
+        float[] os = floats(out);
         int count = x.size() / (rows * cols);
         if (inline(x.size())) {
             PoolKernels.transpose(xs, rows, cols, os, 0, count);
@@ -642,10 +618,9 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    /** Drops the pool's cached buffers; live tensors stay readable, new allocations are refused. */
+    /** Drops the pool's cached buffers; the door refuses every later op ({@link #close()}). */
     @Override
-    public void close() {
-        closed = true;
+    protected void free() {
         pool.clear();
     }
 

@@ -35,68 +35,28 @@ public final class EjmlGemm implements Gemm {
         FMatrixRMaj mb = transB ? FMatrixRMaj.wrap(n, k, b) : FMatrixRMaj.wrap(k, n, b);
         FMatrixRMaj mc = FMatrixRMaj.wrap(m, n, c);
         boolean mt = (long) m * n * k >= MT_THRESHOLD && Parallel.cores() > 1;
-        if (beta == 0f) {
-            // mult* overwrite c, matching BLAS's "beta = 0: c is not read".
-            if (mt) {
-                multMt(transA, transB, alpha, ma, mb, mc);
-            } else {
-                mult(transA, transB, alpha, ma, mb, mc);
-            }
-            return;
-        }
-        if (beta != 1f) {
+        // mult* overwrite c, matching BLAS's "beta = 0: c is not read"; else c is scaled and multAdd* adds.
+        boolean add = beta != 0f;
+        if (add && beta != 1f) {
             CommonOps_FDRM.scale(beta, mc);
         }
-        if (!transA && !transB) {
-            if (mt) {
-                CommonOps_MT_FDRM.multAdd(alpha, ma, mb, mc);
-            } else {
-                CommonOps_FDRM.multAdd(alpha, ma, mb, mc);
-            }
-        } else if (transA && !transB) {
-            if (mt) {
-                CommonOps_MT_FDRM.multAddTransA(alpha, ma, mb, mc);
-            } else {
-                CommonOps_FDRM.multAddTransA(alpha, ma, mb, mc);
-            }
-        } else if (!transA) {
-            if (mt) {
-                CommonOps_MT_FDRM.multAddTransB(alpha, ma, mb, mc);
-            } else {
-                CommonOps_FDRM.multAddTransB(alpha, ma, mb, mc);
-            }
-        } else {
-            if (mt) {
-                CommonOps_MT_FDRM.multAddTransAB(alpha, ma, mb, mc);
-            } else {
-                CommonOps_FDRM.multAddTransAB(alpha, ma, mb, mc);
-            }
-        }
+        PRODUCTS[(add ? 8 : 0) + (mt ? 4 : 0) + (transA ? 2 : 0) + (transB ? 1 : 0)].run(alpha, ma, mb, mc);
     }
 
-    private static void mult(boolean transA, boolean transB, float alpha, FMatrixRMaj a, FMatrixRMaj b,
-                             FMatrixRMaj c) {
-        if (!transA && !transB) {
-            CommonOps_FDRM.mult(alpha, a, b, c);
-        } else if (transA && !transB) {
-            CommonOps_FDRM.multTransA(alpha, a, b, c);
-        } else if (!transA) {
-            CommonOps_FDRM.multTransB(alpha, a, b, c);
-        } else {
-            CommonOps_FDRM.multTransAB(alpha, a, b, c);
-        }
+    /** One EJML product: {@code c = alpha * op(a) * op(b)} (mult*) or {@code c += ...} (multAdd*). */
+    @FunctionalInterface
+    private interface Product {
+        void run(float alpha, FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c);
     }
 
-    private static void multMt(boolean transA, boolean transB, float alpha, FMatrixRMaj a, FMatrixRMaj b,
-                               FMatrixRMaj c) {
-        if (!transA && !transB) {
-            CommonOps_MT_FDRM.mult(alpha, a, b, c);
-        } else if (transA && !transB) {
-            CommonOps_MT_FDRM.multTransA(alpha, a, b, c);
-        } else if (!transA) {
-            CommonOps_MT_FDRM.multTransB(alpha, a, b, c);
-        } else {
-            CommonOps_MT_FDRM.multTransAB(alpha, a, b, c);
-        }
-    }
+    /** Indexed by {@code add*8 + multiThreaded*4 + transA*2 + transB}. */
+    private static final Product[] PRODUCTS = {
+        CommonOps_FDRM::mult, CommonOps_FDRM::multTransB, CommonOps_FDRM::multTransA, CommonOps_FDRM::multTransAB,
+        CommonOps_MT_FDRM::mult, CommonOps_MT_FDRM::multTransB, CommonOps_MT_FDRM::multTransA,
+        CommonOps_MT_FDRM::multTransAB,
+        CommonOps_FDRM::multAdd, CommonOps_FDRM::multAddTransB, CommonOps_FDRM::multAddTransA,
+        CommonOps_FDRM::multAddTransAB,
+        CommonOps_MT_FDRM::multAdd, CommonOps_MT_FDRM::multAddTransB, CommonOps_MT_FDRM::multAddTransA,
+        CommonOps_MT_FDRM::multAddTransAB,
+    };
 }

@@ -6,14 +6,13 @@ import io.myelin.backend.BackendUnavailableException;
 import io.myelin.backend.BinaryOp;
 import io.myelin.backend.Capabilities;
 import io.myelin.backend.Checks;
-import io.myelin.backend.ConvChecks;
 import io.myelin.backend.ConvGeometry;
+import io.myelin.backend.Operand;
 import io.myelin.backend.OptimizerUpdate;
 import io.myelin.backend.ReduceOp;
 import io.myelin.backend.Storage;
 import io.myelin.backend.UnaryOp;
 import io.myelin.random.Philox;
-import io.myelin.tensor.Tensor;
 import jcuda.JCudaVersion;
 import jcuda.Pointer;
 import jcuda.driver.JCudaDriver;
@@ -23,15 +22,16 @@ import jcuda.driver.JCudaDriver;
  * ({@link CudaContext}), a caching allocator ({@link CudaAllocator}), cuBLAS SGEMM ({@link Cublas}) and
  * Myelin's kernels ({@link KernelLauncher}, sources in {@code kernels/*.cu}). Every op only queues work
  * on the stream; {@link #download} and {@link #synchronize} wait. Semantics are those of the
- * {@link Backend} javadoc, with the CPU backend as the reference. Where a kernel cannot throw without a
- * host sync (a sparse label or gather index out of range) it writes NaN instead. On the CUDA emulator
+ * {@link Backend} javadoc, with the CPU backend as the reference; arguments arrive checked by the door of
+ * {@link Backend} (shapes, buffers, and that each lives in this backend's allocator). Where a kernel cannot
+ * throw without a host sync (a sparse label or gather index out of range) it writes NaN instead. On the CUDA emulator
  * (docs/cuda.md) the same code runs; {@link #description()} and {@link #capabilities()} then say "emulated".
  *
  * <pre>{@code
  * try (Backend cuda = Backends.create("cuda")) { Tensor x = Tensor.of(cuda, new float[] {1, 2}, 1, 2); }
  * }</pre>
  */
-public final class CudaBackend implements Backend {
+public final class CudaBackend extends Backend {
     private final CudaContext ctx;
     private final CudaAllocator allocator;
     private final KernelLauncher kernels;
@@ -39,7 +39,6 @@ public final class CudaBackend implements Backend {
     private final String description;
     private final Capabilities capabilities;
     private final PinnedStaging staging = new PinnedStaging();
-    private volatile boolean closed;
 
     /**
      * Starts on device 0 with the cuBLAS plan from {@link CudaProbe}; use {@link CudaBackendProvider}.
@@ -92,40 +91,36 @@ public final class CudaBackend implements Backend {
 
     // ---------------------------------------------------------------- plumbing
 
-    /** Every public entry: refuse after close, bind the context to this thread. */
-    private void enter() {
-        if (closed) {
-            throw new IllegalStateException("cuda backend is closed");
-        }
+    /** Every op, at the door once the backend is known open: bind the context to this thread. */
+    @Override
+    protected void enter() {
         ctx.makeCurrent();
     }
 
-    private CudaStorage dev(String op, String name, Tensor t) {
-        Storage s = t.storage();
-        if (!(s instanceof CudaStorage cs) || cs.owner() != allocator) {
-            throw new IllegalArgumentException(op + ": " + name + " " + t.describe() + " belongs to backend "
-                    + t.backend().name() + ", not to this cuda backend");
-        }
-        return cs;
+    /** A block of this backend's allocator (another CUDA backend's block is not). */
+    @Override
+    protected boolean owns(Storage storage) {
+        return storage instanceof CudaStorage cs && cs.owner() == allocator;
+    }
+
+    /** The device buffer of an argument the door has checked ({@link #owns}); null stays null. */
+    private static CudaStorage mem(Operand t) {
+        return t == null ? null : (CudaStorage) t.storage();
     }
 
     // ---------------------------------------------------------------- memory
 
     @Override
-    public Storage allocate(long n) {
-        enter();
+    protected Storage doAllocate(long n) {
         return allocator.allocate(n);
     }
 
     @Override
-    public void release(Storage storage) {
-        if (closed) {
+    protected void doRelease(Storage storage) {
+        if (isClosed()) {
             return;  // close() already freed every block
         }
-        if (!(storage instanceof CudaStorage cs)) {
-            throw new IllegalArgumentException("release: " + storage + " does not belong to the cuda backend");
-        }
-        allocator.release(cs);
+        allocator.release((CudaStorage) storage);
     }
 
     @Override
@@ -134,11 +129,9 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void upload(float[] src, Tensor dst) {
-        enter();
-        Checks.upload(src, dst);
+    protected void doUpload(float[] src, Operand dst) {
         // pageable source: the driver stages it before returning, so src may change afterwards
-        JCudaDriver.cuMemcpyHtoDAsync(dev("upload", "dst", dst).pointer(), Pointer.to(src),
+        JCudaDriver.cuMemcpyHtoDAsync(mem(dst).pointer(), Pointer.to(src),
                 (long) src.length * Float.BYTES, ctx.stream());
     }
 
@@ -149,54 +142,40 @@ public final class CudaBackend implements Backend {
      * while the stream drains.) One synchronization per chunk of {@link PinnedStaging#MAX_BYTES}.
      */
     @Override
-    public void download(Tensor src, float[] dst) {
-        enter();
-        Checks.download(src, dst);
-        CudaStorage s = dev("download", "src", src);
+    protected void doDownload(Operand src, float[] dst) {
+        CudaStorage s = mem(src);
         staging.download(s.pointer(), dst, ctx.stream());
     }
 
     @Override
-    public void synchronize() {
-        enter();
+    protected void doSynchronize() {
         ctx.synchronize();
     }
 
     // ---------------------------------------------------------------- dense algebra
 
     @Override
-    public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
-        enter();
-        Checks.gemm(transA, transB, a, b, c);
+    protected void doGemm(boolean transA, boolean transB, float alpha, Operand a, Operand b, float beta, Operand c) {
         int k = transA ? a.rows() : a.cols();
-        blas.sgemm(transA, transB, c.rows(), c.cols(), k, alpha, dev("gemm", "a", a).pointer(), a.cols(),
-                dev("gemm", "b", b).pointer(), b.cols(), beta, dev("gemm", "c", c).pointer());
+        blas.sgemm(transA, transB, c.rows(), c.cols(), k, alpha, mem(a).pointer(), a.cols(), mem(b).pointer(),
+                b.cols(), beta, mem(c).pointer());
     }
 
     @Override
-    public void unary(UnaryOp op, float a, float b, Tensor x, Tensor out) {
-        enter();
-        Checks.unary(op, x, out);
+    protected void doUnary(UnaryOp op, float a, float b, Operand x, Operand out) {
         int n = x.size();
-        kernels.elementwise(KernelCatalog.unary(op), n,
-                new KernelArgs().ptr(dev("unary", "x", x)).ptr(dev("unary", "out", out)).i(n).f(a).f(b));
+        kernels.elementwise(KernelCatalog.unary(op), n, new KernelArgs().ptr(mem(x)).ptr(mem(out)).i(n).f(a).f(b));
     }
 
     @Override
-    public void binary(BinaryOp op, Tensor x, Tensor y, Tensor out) {
-        enter();
-        String name = "binary " + op;
-        Checks.Broadcast mode = Checks.binary(op, x, y, out);
-        kernels.elementwise(KernelCatalog.binary(op), x.size(), new KernelArgs().ptr(dev(name, "x", x))
-                .ptr(dev(name, "y", y)).ptr(dev(name, "out", out)).i(x.rows()).i(x.cols()).i(mode.ordinal()));
+    protected void doBinary(BinaryOp op, Operand x, Operand y, Operand out, Checks.Broadcast mode) {
+        kernels.elementwise(KernelCatalog.binary(op), x.size(), new KernelArgs().ptr(mem(x)).ptr(mem(y))
+                .ptr(mem(out)).i(x.rows()).i(x.cols()).i(mode.ordinal()));
     }
 
     @Override
-    public void reduce(ReduceOp op, int axis, Tensor x, Tensor out) {
-        enter();
-        String name = "reduce " + op;
-        Checks.reduce(op, axis, x, out);
-        KernelArgs args = new KernelArgs().ptr(dev(name, "x", x)).ptr(dev(name, "out", out)).i(x.rows()).i(x.cols());
+    protected void doReduce(ReduceOp op, int axis, Operand x, Operand out) {
+        KernelArgs args = new KernelArgs().ptr(mem(x)).ptr(mem(out)).i(x.rows()).i(x.cols());
         if (axis == 0) {
             kernels.columns(KernelCatalog.reduce(op, 0), x.cols(), args);
         } else {
@@ -207,71 +186,52 @@ public final class CudaBackend implements Backend {
     // ---------------------------------------------------------------- activations
 
     @Override
-    public void activationForward(Activation act, float p, Tensor x, Tensor y) {
-        enter();
-        String name = "activationForward " + act;
-        Checks.activationForward(act, x, y);
+    protected void doActivationForward(Activation act, float p, Operand x, Operand y) {
         int n = x.size();
         kernels.elementwise(KernelCatalog.activationForward(act), n,
-                new KernelArgs().ptr(dev(name, "x", x)).ptr(dev(name, "y", y)).i(n).f(p));
+                new KernelArgs().ptr(mem(x)).ptr(mem(y)).i(n).f(p));
     }
 
     @Override
-    public void activationBackward(Activation act, float p, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        enter();
-        String name = "activationBackward " + act;
-        Checks.activationBackward(act, x, y, dy, dx);
+    protected void doActivationBackward(Activation act, float p, Operand x, Operand y, Operand dy, Operand dx) {
         int n = x.size();
-        kernels.elementwise(KernelCatalog.activationBackward(act), n, new KernelArgs().ptr(dev(name, "x", x))
-                .ptr(dev(name, "y", y)).ptr(dev(name, "dy", dy)).ptr(dev(name, "dx", dx)).i(n).f(p));
+        kernels.elementwise(KernelCatalog.activationBackward(act), n,
+                new KernelArgs().ptr(mem(x)).ptr(mem(y)).ptr(mem(dy)).ptr(mem(dx)).i(n).f(p));
     }
 
     @Override
-    public void preluForward(Tensor x, Tensor alpha, Tensor y) {
-        enter();
-        String name = "preluForward";
-        Checks.preluForward(x, alpha, y);
-        kernels.elementwise(KernelCatalog.preluForward(), x.size(), new KernelArgs().ptr(dev(name, "x", x))
-                .ptr(dev(name, "alpha", alpha)).ptr(dev(name, "y", y)).i(x.rows()).i(x.cols()));
+    protected void doPreluForward(Operand x, Operand alpha, Operand y) {
+        kernels.elementwise(KernelCatalog.preluForward(), x.size(),
+                new KernelArgs().ptr(mem(x)).ptr(mem(alpha)).ptr(mem(y)).i(x.rows()).i(x.cols()));
     }
 
     @Override
-    public void preluBackward(Tensor x, Tensor alpha, Tensor dy, Tensor dx, Tensor dalpha, boolean accumulate) {
-        enter();
-        String name = "preluBackward";
-        Checks.preluBackward(x, alpha, dy, dx, dalpha);
-        kernels.columns(KernelCatalog.preluBackward(), x.cols(), new KernelArgs().ptr(dev(name, "x", x))
-                .ptr(dev(name, "alpha", alpha)).ptr(dev(name, "dy", dy)).ptr(dev(name, "dx", dx))
-                .ptr(dev(name, "dalpha", dalpha)).i(x.rows()).i(x.cols()).flag(accumulate));
+    protected void doPreluBackward(Operand x, Operand alpha, Operand dy, Operand dx, Operand dalpha,
+                                   boolean accumulate) {
+        kernels.columns(KernelCatalog.preluBackward(), x.cols(), new KernelArgs().ptr(mem(x)).ptr(mem(alpha))
+                .ptr(mem(dy)).ptr(mem(dx)).ptr(mem(dalpha)).i(x.rows()).i(x.cols()).flag(accumulate));
     }
 
     @Override
-    public void softmax(Tensor x, Tensor y) {
-        enter();
-        Checks.softmax(x, y);
-        kernels.rows(KernelCatalog.softmax(), x.rows(), new KernelArgs().ptr(dev("softmax", "x", x))
-                .ptr(dev("softmax", "y", y)).i(x.rows()).i(x.cols()));
+    protected void doSoftmax(Operand x, Operand y) {
+        kernels.rows(KernelCatalog.softmax(), x.rows(),
+                new KernelArgs().ptr(mem(x)).ptr(mem(y)).i(x.rows()).i(x.cols()));
     }
 
     // ---------------------------------------------------------------- fused softmax + cross-entropy
 
+    /** A sparse label out of range gives a NaN loss row: checking it would need a host sync. */
     @Override
-    public void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor probs, Tensor loss) {
-        enter();
-        String name = "softmaxCrossEntropy";
-        boolean sparse = Checks.softmaxCrossEntropy(logits, labels, probs, loss);
-        kernels.rows(KernelCatalog.softmaxCrossEntropy(sparse), logits.rows(), new KernelArgs()
-                .ptr(dev(name, "logits", logits)).ptr(dev(name, "labels", labels)).ptr(dev(name, "probs", probs))
-                .ptr(dev(name, "loss", loss)).i(logits.rows()).i(logits.cols()));
+    protected void doSoftmaxCrossEntropy(Operand logits, Operand labels, boolean sparse, Operand probs,
+                                         Operand loss) {
+        kernels.rows(KernelCatalog.softmaxCrossEntropy(sparse), logits.rows(), new KernelArgs().ptr(mem(logits))
+                .ptr(mem(labels)).ptr(mem(probs)).ptr(mem(loss)).i(logits.rows()).i(logits.cols()));
     }
 
     @Override
-    public void softmaxCrossEntropyBackward(Tensor probs, Tensor labels, float scale, Tensor dlogits) {
-        enter();
-        String name = "softmaxCrossEntropyBackward";
-        boolean sparse = Checks.softmaxCrossEntropyBackward(probs, labels, dlogits);
-        KernelArgs args = new KernelArgs().ptr(dev(name, "probs", probs)).ptr(dev(name, "labels", labels))
-                .ptr(dev(name, "dlogits", dlogits));
+    protected void doSoftmaxCrossEntropyBackward(Operand probs, Operand labels, boolean sparse, float scale,
+                                                 Operand dlogits) {
+        KernelArgs args = new KernelArgs().ptr(mem(probs)).ptr(mem(labels)).ptr(mem(dlogits));
         if (sparse) {
             args.i(probs.rows()).i(probs.cols());
         } else {
@@ -283,13 +243,11 @@ public final class CudaBackend implements Backend {
     // ---------------------------------------------------------------- dropout
 
     @Override
-    public void dropoutMask(long seed, int stream, long step, float keep, Tensor mask) {
-        enter();
-        Checks.dropoutMask(keep);
+    protected void doDropoutMask(long seed, int stream, long step, float keep, Operand mask) {
         long threshold = Philox.keepThreshold(keep);
         int n = mask.size();
         long blocks = (n + 3L) / 4;
-        kernels.elementwise(KernelCatalog.dropoutMask(), blocks, new KernelArgs().ptr(dev("dropoutMask", "mask", mask))
+        kernels.elementwise(KernelCatalog.dropoutMask(), blocks, new KernelArgs().ptr(mem(mask))
                 .i(n).i((int) seed).i((int) (seed >>> 32)).i(stream).i((int) step).i((int) (step >>> 32))
                 .u64(threshold).f(1f / keep));
     }
@@ -297,88 +255,62 @@ public final class CudaBackend implements Backend {
     // ---------------------------------------------------------------- batch normalization
 
     @Override
-    public void batchNormTrain(Tensor x, Tensor gamma, Tensor beta, float eps, float momentum,
-                               boolean unbiasedRunningVar, Tensor runningMean, Tensor runningVar,
-                               Tensor y, Tensor mean, Tensor invStd) {
-        enter();
-        String name = "batchNormTrain";
-        Checks.batchNormTrain(x, gamma, beta, runningMean, runningVar, y, mean, invStd);
+    protected void doBatchNormTrain(Operand x, Operand gamma, Operand beta, float eps, float momentum,
+                                    boolean unbiasedRunningVar, Operand runningMean, Operand runningVar,
+                                    Operand y, Operand mean, Operand invStd) {
         int c = x.cols();
-        kernels.columns(KernelCatalog.batchNormTrain(), c, new KernelArgs().ptr(dev(name, "x", x))
-                .ptr(dev(name, "gamma", gamma)).ptr(dev(name, "beta", beta))
-                .ptr(dev(name, "runningMean", runningMean)).ptr(dev(name, "runningVar", runningVar))
-                .ptr(dev(name, "y", y)).ptr(dev(name, "mean", mean)).ptr(dev(name, "invStd", invStd))
-                .i(x.rows()).i(c).f(eps).f(momentum).flag(unbiasedRunningVar));
+        kernels.columns(KernelCatalog.batchNormTrain(), c, new KernelArgs().ptr(mem(x)).ptr(mem(gamma))
+                .ptr(mem(beta)).ptr(mem(runningMean)).ptr(mem(runningVar)).ptr(mem(y)).ptr(mem(mean))
+                .ptr(mem(invStd)).i(x.rows()).i(c).f(eps).f(momentum).flag(unbiasedRunningVar));
     }
 
     @Override
-    public void batchNormInfer(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float eps,
-                               Tensor y) {
-        enter();
-        String name = "batchNormInfer";
-        Checks.batchNormInfer(x, gamma, beta, runningMean, runningVar, y);
+    protected void doBatchNormInfer(Operand x, Operand gamma, Operand beta, Operand runningMean, Operand runningVar,
+                                    float eps, Operand y) {
         int c = x.cols();
-        kernels.elementwise(KernelCatalog.batchNormInfer(), x.size(), new KernelArgs().ptr(dev(name, "x", x))
-                .ptr(dev(name, "gamma", gamma)).ptr(dev(name, "beta", beta))
-                .ptr(dev(name, "runningMean", runningMean)).ptr(dev(name, "runningVar", runningVar))
-                .ptr(dev(name, "y", y)).i(x.rows()).i(c).f(eps));
+        kernels.elementwise(KernelCatalog.batchNormInfer(), x.size(), new KernelArgs().ptr(mem(x)).ptr(mem(gamma))
+                .ptr(mem(beta)).ptr(mem(runningMean)).ptr(mem(runningVar)).ptr(mem(y)).i(x.rows()).i(c).f(eps));
     }
 
     @Override
-    public void batchNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor invStd, Tensor dy,
-                                  Tensor dx, Tensor dgamma, Tensor dbeta, boolean accumulate) {
-        enter();
-        String name = "batchNormBackward";
-        Checks.batchNormBackward(x, gamma, mean, invStd, dy, dx, dgamma, dbeta);
+    protected void doBatchNormBackward(Operand x, Operand gamma, Operand mean, Operand invStd, Operand dy,
+                                       Operand dx, Operand dgamma, Operand dbeta, boolean accumulate) {
         int c = x.cols();
-        kernels.columns(KernelCatalog.batchNormBackward(), c, new KernelArgs().ptr(dev(name, "x", x))
-                .ptr(dev(name, "gamma", gamma)).ptr(dev(name, "mean", mean)).ptr(dev(name, "invStd", invStd))
-                .ptr(dev(name, "dy", dy)).ptr(dev(name, "dx", dx)).ptr(dev(name, "dgamma", dgamma))
-                .ptr(dev(name, "dbeta", dbeta)).i(x.rows()).i(c).flag(accumulate));
+        kernels.columns(KernelCatalog.batchNormBackward(), c, new KernelArgs().ptr(mem(x)).ptr(mem(gamma))
+                .ptr(mem(mean)).ptr(mem(invStd)).ptr(mem(dy)).ptr(mem(dx)).ptr(mem(dgamma)).ptr(mem(dbeta))
+                .i(x.rows()).i(c).flag(accumulate));
     }
 
     // ---------------------------------------------------------------- optimizer
 
+    /** s1 and s2 are null unless the kind uses them: the kernel gets a null pointer for an unused state. */
     @Override
-    public void optimizerUpdate(OptimizerUpdate u, Tensor w, Tensor g, Tensor s1, Tensor s2) {
-        enter();
-        String name = "optimizerUpdate " + u.kind();
-        Checks.optimizerUpdate(u, w, g, s1, s2);
-        int states = u.stateCount();
-        CudaStorage state1 = states >= 1 ? dev(name, "s1", s1) : null;
-        CudaStorage state2 = states >= 2 ? dev(name, "s2", s2) : null;
+    protected void doOptimizerUpdate(OptimizerUpdate u, Operand w, Operand g, Operand s1, Operand s2) {
         int n = w.size();
-        kernels.elementwise(KernelCatalog.optimizer(u.kind()), n, new KernelArgs().ptr(dev(name, "w", w))
-                .ptr(dev(name, "g", g)).ptrOrNull(state1).ptrOrNull(state2).i(n).f(u.lr()).f(u.momentum())
-                .f(u.beta1()).f(u.beta2()).f(u.rho()).f(u.eps()).f(u.l1()).f(u.l2()).f(u.weightDecay())
-                .f(u.gradScale()).flag(u.ewa()).f(u.biasCorrection1()).f(u.biasCorrection2()));
+        kernels.elementwise(KernelCatalog.optimizer(u.kind()), n, new KernelArgs().ptr(mem(w)).ptr(mem(g))
+                .ptrOrNull(mem(s1)).ptrOrNull(mem(s2)).i(n).f(u.lr()).f(u.momentum()).f(u.beta1()).f(u.beta2())
+                .f(u.rho()).f(u.eps()).f(u.l1()).f(u.l2()).f(u.weightDecay()).f(u.gradScale()).flag(u.ewa())
+                .f(u.biasCorrection1()).f(u.biasCorrection2()));
     }
 
     // ---------------------------------------------------------------- data movement
 
+    /** A row index out of range gives a NaN row: checking it would need a host sync. */
     @Override
-    public void gatherRows(Tensor src, Tensor indices, Tensor out) {
-        enter();
-        String name = "gatherRows";
-        Checks.gatherRows(src, indices, out);
-        kernels.elementwise(KernelCatalog.gatherRows(), out.size(), new KernelArgs().ptr(dev(name, "src", src))
-                .ptr(dev(name, "indices", indices)).ptr(dev(name, "out", out)).i(out.rows()).i(src.cols())
-                .i(src.rows()));
+    protected void doGatherRows(Operand src, Operand indices, Operand out) {
+        kernels.elementwise(KernelCatalog.gatherRows(), out.size(), new KernelArgs().ptr(mem(src))
+                .ptr(mem(indices)).ptr(mem(out)).i(out.rows()).i(src.cols()).i(src.rows()));
     }
 
     @Override
-    public void fill(Tensor t, float value) {
-        enter();
-        JCudaDriver.cuMemsetD32Async(dev("fill", "t", t).pointer(), Float.floatToRawIntBits(value), t.size(),
-                ctx.stream());
+    protected void doFill(Operand t, float value) {
+        JCudaDriver.cuMemsetD32Async(mem(t).pointer(), Float.floatToRawIntBits(value), t.size(), ctx.stream());
     }
 
     @Override
-    public void copy(Tensor src, Tensor dst) {
-        enter();
-        Checks.copy(src, dst);
-        CudaStorage s = dev("copy", "src", src);
-        CudaStorage d = dev("copy", "dst", dst);
+    protected void doCopy(Operand src, Operand dst) {
+        CudaStorage s = mem(src);
+        CudaStorage d = mem(dst);
         if (s != d) {
             JCudaDriver.cuMemcpyDtoDAsync(d.pointer(), s.pointer(), (long) src.size() * Float.BYTES, ctx.stream());
         }
@@ -402,130 +334,122 @@ public final class CudaBackend implements Backend {
                 .i(g.strideW()).i(g.padTop()).i(g.padLeft()).i(g.outHeight()).i(g.outWidth());
     }
 
-    @Override
-    public void conv2dForward(ConvGeometry g, Tensor x, Tensor w, Tensor bias, Tensor y) {
-        enter();
-        String name = "conv2dForward";
-        ConvChecks.conv2dForward(g, x, w, bias, y);
-        int n = x.rows();
-        int f = w.rows();
-        int k = g.patchSize();
-        int plane = g.outputPlane();
+    /** The body of a conv op for one chunk of {@code nb} images from image {@code i0}. */
+    @FunctionalInterface
+    private interface ConvChunk {
+        void run(CudaStorage cols, CudaStorage side, int i0, int nb);
+    }
+
+    /**
+     * Runs {@code body} over the batch of {@code n} images in chunks of {@link #convChunk}, with the two
+     * workspaces of a conv op: the column matrix {@code (C*kh*kw, chunk*OH*OW)} and the GEMM's other side
+     * {@code (filters, chunk*OH*OW)}, taken from the allocator and given back after the op (stream-ordered).
+     */
+    private void chunked(ConvGeometry g, int n, int filters, ConvChunk body) {
         int chunk = convChunk(g, n);
-        CudaStorage xs = dev(name, "x", x);
-        CudaStorage ws = dev(name, "w", w);
-        CudaStorage bs = bias == null ? null : dev(name, "bias", bias);
-        CudaStorage ys = dev(name, "y", y);
-        CudaStorage cols = allocator.allocate((long) k * chunk * plane);
-        CudaStorage out = allocator.allocate((long) f * chunk * plane);
+        long len = (long) chunk * g.outputPlane();
+        CudaStorage cols = allocator.allocate(g.patchSize() * len);
+        CudaStorage side = allocator.allocate(filters * len);
         try {
             for (int i0 = 0; i0 < n; i0 += chunk) {
-                int nb = Math.min(chunk, n - i0);
-                int len = nb * plane;
-                kernels.elementwise(KernelCatalog.im2col(), (long) k * len,
-                        geometry(new KernelArgs().ptr(xs).ptr(cols).i(i0).i(nb), g));
-                blas.sgemm(false, false, f, len, k, 1f, ws.pointer(), k, cols.pointer(), len, 0f, out.pointer());
-                kernels.elementwise(KernelCatalog.convScatter(), (long) f * len,
-                        new KernelArgs().ptr(out).ptrOrNull(bs).ptr(ys).i(f).i(plane).i(i0).i(nb));
+                body.run(cols, side, i0, Math.min(chunk, n - i0));
             }
         } finally {
             allocator.release(cols);
-            allocator.release(out);
+            allocator.release(side);
         }
     }
 
     @Override
-    public void conv2dBackward(ConvGeometry g, Tensor x, Tensor w, Tensor dy, Tensor dx, Tensor dw, Tensor dbias,
-                               boolean accumulate) {
-        enter();
-        String name = "conv2dBackward";
-        ConvChecks.conv2dBackward(g, x, w, dy, dx, dw, dbias);
+    protected void doConv2dForward(ConvGeometry g, Operand x, Operand w, Operand bias, Operand y) {
+        int f = w.rows();
+        int k = g.patchSize();
+        int plane = g.outputPlane();
+        CudaStorage xs = mem(x);
+        CudaStorage ws = mem(w);
+        CudaStorage bs = mem(bias);
+        CudaStorage ys = mem(y);
+        chunked(g, x.rows(), f, (cols, out, i0, nb) -> {
+            int len = nb * plane;
+            kernels.elementwise(KernelCatalog.im2col(), (long) k * len,
+                    geometry(new KernelArgs().ptr(xs).ptr(cols).i(i0).i(nb), g));
+            blas.sgemm(false, false, f, len, k, 1f, ws.pointer(), k, cols.pointer(), len, 0f, out.pointer());
+            kernels.elementwise(KernelCatalog.convScatter(), (long) f * len,
+                    new KernelArgs().ptr(out).ptrOrNull(bs).ptr(ys).i(f).i(plane).i(i0).i(nb));
+        });
+    }
+
+    @Override
+    protected void doConv2dBackward(ConvGeometry g, Operand x, Operand w, Operand dy, Operand dx, Operand dw,
+                                    Operand dbias, boolean accumulate) {
         int n = x.rows();
         int f = w.rows();
         int k = g.patchSize();
         int plane = g.outputPlane();
-        CudaStorage dys = dev(name, "dy", dy);
+        CudaStorage dys = mem(dy);
         if (dbias != null) {
-            kernels.blocks(KernelCatalog.convBiasGrad(), f, new KernelArgs().ptr(dys).ptr(dev(name, "dbias", dbias))
+            kernels.blocks(KernelCatalog.convBiasGrad(), f, new KernelArgs().ptr(dys).ptr(mem(dbias))
                     .i(n).i(f).i(plane).flag(accumulate));
         }
         if (dx == null && dw == null) {
             return;
         }
-        int chunk = convChunk(g, n);
-        CudaStorage xs = dev(name, "x", x);
-        CudaStorage ws = dev(name, "w", w);
-        CudaStorage dws = dw == null ? null : dev(name, "dw", dw);
-        CudaStorage dxs = dx == null ? null : dev(name, "dx", dx);
-        CudaStorage cols = allocator.allocate((long) k * chunk * plane);
-        CudaStorage dyT = allocator.allocate((long) f * chunk * plane);
-        try {
-            for (int i0 = 0; i0 < n; i0 += chunk) {
-                int nb = Math.min(chunk, n - i0);
-                int len = nb * plane;
-                kernels.elementwise(KernelCatalog.convGather(), (long) f * len,
-                        new KernelArgs().ptr(dys).ptr(dyT).i(f).i(plane).i(i0).i(nb));
-                if (dws != null) {
-                    kernels.elementwise(KernelCatalog.im2col(), (long) k * len,
-                            geometry(new KernelArgs().ptr(xs).ptr(cols).i(i0).i(nb), g));
-                    blas.sgemm(false, true, f, k, len, 1f, dyT.pointer(), len, cols.pointer(), len,
-                            accumulate || i0 > 0 ? 1f : 0f, dws.pointer());
-                }
-                if (dxs != null) {
-                    blas.sgemm(true, false, k, len, f, 1f, ws.pointer(), k, dyT.pointer(), len, 0f, cols.pointer());
-                    kernels.elementwise(KernelCatalog.col2im(), (long) nb * g.inputSize(),
-                            geometry(new KernelArgs().ptr(cols).ptr(dxs).i(i0).i(nb), g));
-                }
+        CudaStorage xs = mem(x);
+        CudaStorage ws = mem(w);
+        CudaStorage dws = mem(dw);
+        CudaStorage dxs = mem(dx);
+        chunked(g, n, f, (cols, dyT, i0, nb) -> {
+            int len = nb * plane;
+            kernels.elementwise(KernelCatalog.convGather(), (long) f * len,
+                    new KernelArgs().ptr(dys).ptr(dyT).i(f).i(plane).i(i0).i(nb));
+            if (dws != null) {
+                kernels.elementwise(KernelCatalog.im2col(), (long) k * len,
+                        geometry(new KernelArgs().ptr(xs).ptr(cols).i(i0).i(nb), g));
+                blas.sgemm(false, true, f, k, len, 1f, dyT.pointer(), len, cols.pointer(), len,
+                        accumulate || i0 > 0 ? 1f : 0f, dws.pointer());
             }
-        } finally {
-            allocator.release(cols);
-            allocator.release(dyT);
-        }
+            if (dxs != null) {
+                blas.sgemm(true, false, k, len, f, 1f, ws.pointer(), k, dyT.pointer(), len, 0f, cols.pointer());
+                kernels.elementwise(KernelCatalog.col2im(), (long) nb * g.inputSize(),
+                        geometry(new KernelArgs().ptr(cols).ptr(dxs).i(i0).i(nb), g));
+            }
+        });
+    }
+
+    /**
+     * A pooling kernel, one thread per output (forward) or input pixel (backward) of {@code n} images:
+     * {@code (pointers..., n, geometry)}.
+     */
+    private void pool(Kernel kernel, long threads, KernelArgs pointers, int n, ConvGeometry g) {
+        kernels.elementwise(kernel, threads, geometry(pointers.i(n), g));
     }
 
     @Override
-    public void maxPool2dForward(ConvGeometry g, Tensor x, Tensor y, Tensor argmax) {
-        enter();
-        String name = "maxPool2dForward";
-        ConvChecks.pool2dForward(name, g, x, y, argmax);
-        kernels.elementwise(KernelCatalog.maxPoolForward(), y.size(), geometry(new KernelArgs().ptr(dev(name, "x", x))
-                .ptr(dev(name, "y", y)).ptrOrNull(argmax == null ? null : dev(name, "argmax", argmax)).i(x.rows()), g));
+    protected void doMaxPool2dForward(ConvGeometry g, Operand x, Operand y, Operand argmax) {
+        pool(KernelCatalog.maxPoolForward(), y.size(), new KernelArgs().ptr(mem(x)).ptr(mem(y)).ptrOrNull(mem(argmax)),
+                x.rows(), g);
     }
 
     @Override
-    public void maxPool2dBackward(ConvGeometry g, Tensor dy, Tensor argmax, Tensor dx) {
-        enter();
-        String name = "maxPool2dBackward";
-        ConvChecks.maxPool2dBackward(g, dy, argmax, dx);
-        kernels.elementwise(KernelCatalog.maxPoolBackward(), dx.size(), geometry(new KernelArgs()
-                .ptr(dev(name, "dy", dy)).ptr(dev(name, "argmax", argmax)).ptr(dev(name, "dx", dx)).i(dx.rows()), g));
+    protected void doMaxPool2dBackward(ConvGeometry g, Operand dy, Operand argmax, Operand dx) {
+        pool(KernelCatalog.maxPoolBackward(), dx.size(), new KernelArgs().ptr(mem(dy)).ptr(mem(argmax)).ptr(mem(dx)),
+                dx.rows(), g);
     }
 
     @Override
-    public void avgPool2dForward(ConvGeometry g, Tensor x, Tensor y) {
-        enter();
-        String name = "avgPool2dForward";
-        ConvChecks.pool2dForward(name, g, x, y, null);
-        kernels.elementwise(KernelCatalog.avgPoolForward(), y.size(), geometry(new KernelArgs()
-                .ptr(dev(name, "x", x)).ptr(dev(name, "y", y)).i(x.rows()), g));
+    protected void doAvgPool2dForward(ConvGeometry g, Operand x, Operand y) {
+        pool(KernelCatalog.avgPoolForward(), y.size(), new KernelArgs().ptr(mem(x)).ptr(mem(y)), x.rows(), g);
     }
 
     @Override
-    public void avgPool2dBackward(ConvGeometry g, Tensor dy, Tensor dx) {
-        enter();
-        String name = "avgPool2dBackward";
-        ConvChecks.pool2dBackward(name, g, dy, null, dx);
-        kernels.elementwise(KernelCatalog.avgPoolBackward(), dx.size(), geometry(new KernelArgs()
-                .ptr(dev(name, "dy", dy)).ptr(dev(name, "dx", dx)).i(dx.rows()), g));
+    protected void doAvgPool2dBackward(ConvGeometry g, Operand dy, Operand dx) {
+        pool(KernelCatalog.avgPoolBackward(), dx.size(), new KernelArgs().ptr(mem(dy)).ptr(mem(dx)), dx.rows(), g);
     }
 
     @Override
-    public void batchTranspose(Tensor x, int rows, int cols, Tensor out) {
-        enter();
-        String name = "batchTranspose";
-        ConvChecks.batchTranspose(x, rows, cols, out);
-        kernels.elementwise(KernelCatalog.batchTranspose(), x.size(), new KernelArgs().ptr(dev(name, "x", x))
-                .ptr(dev(name, "out", out)).i(x.size() / (rows * cols)).i(rows).i(cols));
+    protected void doBatchTranspose(Operand x, int rows, int cols, Operand out) {
+        kernels.elementwise(KernelCatalog.batchTranspose(), x.size(), new KernelArgs().ptr(mem(x))
+                .ptr(mem(out)).i(x.size() / (rows * cols)).i(rows).i(cols));
     }
 
     /** Bytes the allocator keeps cached for reuse (not counted in {@link #liveBytes()}). */
@@ -533,11 +457,9 @@ public final class CudaBackend implements Backend {
         return allocator.cachedBytes();
     }
 
+    /** Waits for the stream, then frees cuBLAS, the kernels, every device block and the context. */
     @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
+    protected void free() {
         ctx.makeCurrent();
         try {
             ctx.synchronize();
@@ -546,7 +468,6 @@ public final class CudaBackend implements Backend {
             allocator.close();
             staging.close();
         } finally {
-            closed = true;
             ctx.close();
         }
     }

@@ -4,8 +4,8 @@ package io.myelin.backend.cpu;
  * PReLU with one trainable slope per column: forward over rows, backward over column blocks so each
  * thread owns its slice of dalpha (no shared accumulators). Arrays are row-major (rows, cols).
  */
-final class PreluKernels {
-    private PreluKernels() {
+final class PReluKernels {
+    private PReluKernels() {
     }
 
     /** y = x > 0 ? x : alpha[j] * x for rows [lo, hi); y may be x. */
