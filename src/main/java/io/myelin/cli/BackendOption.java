@@ -8,8 +8,8 @@ import picocli.CommandLine.Option;
  * {@code --backend auto|cpu|cuda}, one declaration for every command that computes (a picocli mixin).
  *
  * <pre>{@code
- * // the field: @Mixin BackendOption backend;
- * try (Backend be = backend.create()) { ... }
+ * BackendOption option = new BackendOption();   // in a command, a field: @Mixin BackendOption option;
+ * try (Backend be = option.create()) { ... }
  * }</pre>
  */
 final class BackendOption {

@@ -12,8 +12,8 @@ import java.nio.file.Path;
  * trained with.
  *
  * <pre>{@code
- * // the field: @Mixin ScoringOptions scoring;
- * try (SavedModel saved = SavedModel.load(scoring.run, be)) { DataSources.Rows rows = scoring.rows(saved, true); }
+ * ScoringOptions scoring = new ScoringOptions();   // in a command, a field: @Mixin ScoringOptions scoring;
+ * try (SavedModel saved = SavedModel.load(scoring.run, backend)) { DataSources.Rows rows = scoring.rows(saved, true); }
  * }</pre>
  */
 final class ScoringOptions {

@@ -14,9 +14,10 @@ import java.nio.file.Path;
  * described and checked here once.
  *
  * <pre>{@code
- * // the field: @Mixin TrainingInputs inputs;
+ * TrainingInputs inputs = new TrainingInputs();   // in a command, fields: @Mixin TrainingInputs inputs;
+ * SeedOption seed = new SeedOption();             //                        @Mixin SeedOption seed;
  * inputs.check();
- * TrainCommand.LoadedData d = DataSources.load(inputs.settings(), seed.value(), normalization);
+ * TrainCommand.LoadedData d = DataSources.load(inputs.settings(), seed.value(), inputs.spec().normalization());
  * }</pre>
  */
 final class TrainingInputs {

@@ -22,7 +22,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * ModelFiles.saveWeights(model, dir.resolve("weights.safetensors"));
- * ModelFiles.loadInitialWeights(other, dir.resolve("weights.safetensors")).report().forEach(System.err::println);
+ * ModelFiles.loadInitialWeights(fresh, dir.resolve("weights.safetensors")).report().forEach(System.err::println);
  * }</pre>
  */
 public final class ModelFiles {

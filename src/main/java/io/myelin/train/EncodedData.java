@@ -7,7 +7,7 @@ package io.myelin.train;
  * with their names, or regression targets); encoding it for a loss gives one of these.
  *
  * <pre>{@code
- * EncodedData train = new EncodedData(d.x(), d.classLabelsAsFloats(), d.n());   // for a sparse cross-entropy
+ * EncodedData train = new EncodedData(data.x(), data.classLabelsAsFloats(), data.n());   // for a sparse cross-entropy
  * }</pre>
  */
 public record EncodedData(float[] x, float[] y, int n) {

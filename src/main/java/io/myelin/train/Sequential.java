@@ -207,8 +207,8 @@ public final class Sequential implements AutoCloseable {
      * <pre>{@code
      * model.fit(train, cfg); Checkpoints.save(model, dir);
      * // later, on a model built from the same spec and seed:
-     * ResumeState s = Checkpoints.load(other, dir);
-     * other.fit(train, FitConfig.builder().epochs(20).resumeFrom(s).build());
+     * ResumeState s = Checkpoints.load(fresh, dir);
+     * fresh.fit(train, FitConfig.builder().epochs(20).resumeFrom(s).build());
      * }</pre>
      */
     public ResumeState resumeState() {

@@ -66,10 +66,12 @@ class JavadocExamplesTest {
         m.put("loss", "Loss");
         m.put("x", "Tensor");
         m.put("y", "Tensor");
+        m.put("w", "Tensor");
+        m.put("h", "Tensor");
         m.put("pred", "Tensor");
         m.put("target", "Tensor");
         m.put("alpha", "Tensor");
-        m.put("train", "io.myelin.train.DataSet");
+        m.put("train", "io.myelin.train.EncodedData");
         m.put("cfg", "FitConfig");
         m.put("history", "History");
         m.put("rangeTest", "LearningRateRangeTest");
