@@ -40,6 +40,7 @@ zip -q -d "$out/myelin.jar" 'lib/libJNvPTXCompiler-*' 'lib/libJNvrtc-*' 'lib/lib
   'org/knowm/*' 'org/apache/pdfbox/*' 'org/apache/fontbox/*' 'de/rototor/*' 'de/erichseifert/*' \
   'com/madgag/*' 'org/apache/commons/logging/*' >/dev/null || true
 cp -r target/test-classes "$out/test-classes"
+find "$out/test-classes" -name '*FuzzTest*.class' -delete   # they need Jazzer; the build replays them
 cp -r kernels "$out/kernels"
 cp native/cublas-shim/*.map native/cublas-shim/*.c "$out/native/cublas-shim/"
 cp scripts/bench_torch.py "$out/bench_torch.py"
@@ -55,6 +56,7 @@ for f in "$tmp"/test/*.jar; do
   case "$name" in
     junit-*|opentest4j-*|apiguardian-*) continue ;;                      # inside the console launcher
     jmh-*|jopt-simple-*|commons-math3-*) continue ;;                     # benchmarks harness, not loaded by tests
+    jazzer-*) continue ;;                                               # fuzz tests run in the build, not on the device
   esac
   cp "$f" "$out/test-lib/"
 done
