@@ -121,7 +121,7 @@ final class RunOutputs {
         }
         m.put("layers", layers);
         m.put("loss", net.loss().name());
-        m.put("optimizer", net.optimizer().toSpec());
+        m.put("optimizer", net.optimizer().config());
         m.put("normalization", data.normalization());
         data.profile().writeTo(m);
         m.put("seed", net.seed());

@@ -38,7 +38,7 @@ public abstract sealed class AdamFamily extends Optimizer permits Adam, Adamax {
 
     @Override
     final void putSpec(Map<String, Object> spec) {
-        spec.put("beta1", momentum());
+        spec.put("beta1", baseMomentum());
         spec.put("beta2", beta2);
         spec.put("eps", eps);
     }
@@ -76,7 +76,7 @@ public abstract sealed class AdamFamily extends Optimizer permits Adam, Adamax {
             return self();
         }
 
-        /** eps &gt;= 0, added to the denominator; default 1e-7. */
+        /** eps &gt; 0, added to the denominator (0 would divide 0 by 0 where g stayed 0); default 1e-7. */
         public B eps(float value) {
             this.eps = value;
             return self();
@@ -86,7 +86,7 @@ public abstract sealed class AdamFamily extends Optimizer permits Adam, Adamax {
         final void checkHyperparameters() {
             requireFraction("beta1", beta1);
             requireFraction("beta2", beta2);
-            requireEps(eps);
+            requirePositive("eps", eps);
         }
     }
 }

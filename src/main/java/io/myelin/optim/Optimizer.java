@@ -44,6 +44,7 @@ public abstract sealed class Optimizer permits Sgd, Momentum, RmsProp, AdamFamil
     private final float weightDecay;
     private final float clipNorm;
     private float learningRate;
+    private final float baseMomentum;
     private long steps;
     private float momentum;
 
@@ -53,11 +54,10 @@ public abstract sealed class Optimizer permits Sgd, Momentum, RmsProp, AdamFamil
      * {@link #momentum()} term.
      */
     Optimizer(Builder<?, ?> b, OptimizerKind kind, String specType, List<String> stateNames, float momentum) {
-        require(b.learningRate > 0 && Float.isFinite(b.learningRate), "lr must be a positive number, got "
-                + b.learningRate);
+        requirePositive("lr", b.learningRate);
         b.checkHyperparameters();
-        require(b.weightDecay >= 0, "weight_decay must be >= 0, got " + b.weightDecay);
-        require(b.clipNorm >= 0, "clipnorm must be >= 0, got " + b.clipNorm);
+        requireNonNegative("weight_decay", b.weightDecay);
+        requireNonNegative("clipnorm", b.clipNorm);
         this.kind = kind;
         this.specType = specType;
         this.stateNames = stateNames;
@@ -65,23 +65,36 @@ public abstract sealed class Optimizer permits Sgd, Momentum, RmsProp, AdamFamil
         this.learningRate = b.learningRate;
         this.weightDecay = b.weightDecay;
         this.clipNorm = b.clipNorm;
+        this.baseMomentum = momentum;
         this.momentum = momentum;
     }
 
-    /** Refuses a hyperparameter with {@code "optimizer: " + message}. */
+    /** Where builder messages place a refused value; a spec reader replaces it by the spec object's place. */
+    private static final String PLACE = "optimizer: ";
+
+    /**
+     * Refuses a hyperparameter with {@code "optimizer: " + message}; the message names the spec key, so the
+     * builder and the spec reader refuse a value in the same words.
+     */
     static void require(boolean ok, String message) {
         if (!ok) {
-            throw new IllegalArgumentException("optimizer: " + message);
+            throw new IllegalArgumentException(PLACE + message);
         }
     }
 
-    /** A fraction in [0, 1), such as a momentum or a decay rate. */
+    /** A fraction in [0, 1), such as a momentum or a decay rate (NaN is refused). */
     static void requireFraction(String key, float value) {
         require(value >= 0 && value < 1, key + " must be in [0, 1), got " + value);
     }
 
-    static void requireEps(float eps) {
-        require(eps >= 0 && Float.isFinite(eps), "eps must be >= 0, got " + eps);
+    /** A finite number &gt; 0, such as lr or eps. */
+    static void requirePositive(String key, float value) {
+        require(value > 0 && Float.isFinite(value), key + " must be a positive number, got " + value);
+    }
+
+    /** A finite number &gt;= 0, such as weight_decay or clipnorm, where 0 turns the feature off. */
+    static void requireNonNegative(String key, float value) {
+        require(value >= 0 && Float.isFinite(value), key + " must be a number >= 0, got " + value);
     }
 
     // ---------------------------------------------------------------- the spec
@@ -120,11 +133,20 @@ public abstract sealed class Optimizer permits Sgd, Momentum, RmsProp, AdamFamil
         Builder<?, ?> b = type.ownKeys().apply(c);
         b.weightDecay(c.float32("weight_decay", type.weightDecay()));
         b.clipNorm(c.float32("clipnorm", 0f));
-        return b.learningRate(lr).build();
+        try {
+            return b.learningRate(lr).build();
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            throw c.error(m.startsWith(PLACE) ? m.substring(PLACE.length()) : m);
+        }
     }
 
-    /** The spec of this optimizer for model files ({@link #fromConfig} reads it back). */
-    public final Map<String, Object> toSpec() {
+    /**
+     * The spec of this optimizer for model files, which {@link #fromConfig} reads back as an equal optimizer:
+     * the type, the base learning rate, every hyperparameter of the type (the momentum term as built, not as
+     * 1cycle left it), and weight_decay and clipnorm when set.
+     */
+    public final Map<String, Object> config() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", specType);
         m.put("lr", baseLearningRate);
@@ -152,6 +174,11 @@ public abstract sealed class Optimizer permits Sgd, Momentum, RmsProp, AdamFamil
     /** The learning rate of the next step. */
     public float learningRate() {
         return learningRate;
+    }
+
+    /** The momentum term given at construction (see {@link #momentum()}; 0 for {@link Sgd} and {@link RmsProp}). */
+    public final float baseMomentum() {
+        return baseMomentum;
     }
 
     /** The learning rate given at construction (schedules scale from it). */

@@ -68,7 +68,7 @@ public final class RmsProp extends Optimizer {
             return this;
         }
 
-        /** eps &gt;= 0, added to the square root; default 1e-7. */
+        /** eps &gt; 0, added to the square root (0 would divide 0 by 0 where g stayed 0); default 1e-7. */
         public Builder eps(float value) {
             this.eps = value;
             return this;
@@ -77,7 +77,7 @@ public final class RmsProp extends Optimizer {
         @Override
         void checkHyperparameters() {
             requireFraction("rho", rho);
-            requireEps(eps);
+            requirePositive("eps", eps);
         }
     }
 }

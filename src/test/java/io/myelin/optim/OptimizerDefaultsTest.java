@@ -24,7 +24,7 @@ class OptimizerDefaultsTest {
         for (int i = 0; i < spec.length; i += 2) {
             expected.put((String) spec[i], spec[i + 1]);
         }
-        assertEquals(expected, o.toSpec(), kind.toString());
+        assertEquals(expected, o.config(), kind.toString());
         assertEquals(kind, o.kind());
         assertEquals(expected.get("lr"), o.learningRate());
         assertEquals(o.learningRate(), o.baseLearningRate());
@@ -83,7 +83,7 @@ class OptimizerDefaultsTest {
             Optimizer read = read(Map.of("type", type));
             assertInstanceOf(expected.getClass(), read, type);
             assertEquals(expected.kind(), read.kind(), type);
-            assertEquals(expected.toSpec(), read.toSpec(), type);
+            assertEquals(expected.config(), read.config(), type);
         }
         assertInstanceOf(Sgd.class, read(Map.of()), "sgd when the type is left out");
     }
