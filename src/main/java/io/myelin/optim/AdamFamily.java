@@ -44,6 +44,11 @@ public abstract sealed class AdamFamily extends Optimizer permits Adam, Adamax {
     }
 
     @Override
+    public final boolean hasMomentumTerm() {
+        return true;
+    }
+
+    @Override
     final OptimizerUpdate.Builder hyperparameters(OptimizerUpdate.Builder u) {
         return u.beta1(momentum()).beta2(beta2).eps(eps);
     }

@@ -86,6 +86,11 @@ public final class Momentum extends Optimizer {
         }
     }
 
+    @Override
+    public boolean hasMomentumTerm() {
+        return true;
+    }
+
     /** Whether this is Nesterov's update. */
     public boolean nesterov() {
         return nesterov;

@@ -201,6 +201,14 @@ public abstract sealed class Optimizer permits Sgd, Momentum, RmsProp, AdamFamil
         return momentum;
     }
 
+    /**
+     * Whether an update reads the {@link #momentum()} term (mu, or beta1), so that a schedule cycling it
+     * changes something: true for {@link Momentum}, {@link Adam} and {@link Adamax}.
+     */
+    public boolean hasMomentumTerm() {
+        return false;
+    }
+
     /** Sets the term {@link #momentum()} returns (1cycle, resuming). */
     public final void setMomentum(float mu) {
         this.momentum = mu;

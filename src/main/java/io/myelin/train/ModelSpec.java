@@ -18,6 +18,7 @@ import io.myelin.loss.Losses;
 import io.myelin.nn.Layer;
 import io.myelin.nn.Layers;
 import io.myelin.optim.Optimizer;
+import io.myelin.schedule.LearningRateSchedule;
 import io.myelin.schedule.Schedules;
 
 import java.io.IOException;
@@ -273,7 +274,13 @@ public final class ModelSpec {
         Object schedule = top.raw("lr_schedule");
         if (schedule != null) {
             ConfigObject c = scheduleObject(schedule);
-            Schedules.fromConfig(c, optimizer.baseLearningRate(), CHECK_STEPS);
+            LearningRateSchedule s = Schedules.fromConfig(c, optimizer.baseLearningRate(), CHECK_STEPS);
+            if (!optimizer.hasMomentumTerm() && !Float.isNaN(s.momentum(0, 0))
+                    && (c.has("min_momentum") || c.has("max_momentum"))) {
+                throw c.error("min_momentum and max_momentum cycle the optimizer's momentum term, and "
+                        + optimizer.config().get("type") + " has none: use sgd with a momentum, nesterov, adam, "
+                        + "adamw or adamax, or leave them out");
+            }
             c.finish();
         }
         List<String> metrics = metrics(loss);

@@ -92,6 +92,12 @@ class ModelSpecTest {
         String schedule = ISSUE_SPEC.replace("\"loss\"", "\"lr_schedule\": {\"type\": \"step_decay\", \"evrey\": 3}, \"loss\"");
         assertEquals("s.json: lr_schedule: unknown key \"evrey\"; did you mean \"every\"? known keys: type, factor, every, "
                 + "warmup_steps", error(schedule));
+        assertEquals("s.json: lr_schedule (step_decay): every must be >= 1 epoch, got 0",
+                error(schedule.replace("\"evrey\": 3", "\"every\": 0")));
+        assertEquals("s.json: optimizer: ewa is a form of classic momentum only, not of nesterov: for the EWA form "
+                + "use {\"type\": \"momentum\", \"ewa\": true}, or leave ewa out for nesterov", error(ISSUE_SPEC.replace(
+                "{\"type\": \"adam\", \"lr\": 0.01, \"beta1\": 0.9, \"beta2\": 0.999, \"eps\": 1e-7}",
+                "{\"type\": \"nesterov\", \"ewa\": true}")));
         String init = ISSUE_SPEC.replace("\"activation\": \"tanh\"", "\"activation\": \"tanh\", "
                 + "\"kernel_initializer\": \"random_normal\", \"kernel_initializer_params\": {\"stdev\": 0.1}");
         assertEquals("s.json: layer 0 (dense), kernel_initializer_params: unknown key \"stdev\"; did you mean \"stddev\"? "
@@ -157,5 +163,24 @@ class ModelSpecTest {
                 "s.json").normalization());
         assertEquals("z_score", ModelSpec.parse(ISSUE_SPEC.replace("\"loss\"", "\"normalization\": \"Z_Score\", \"loss\""),
                 "s.json").normalization(), "names are case-insensitive, and returned as the normalizer knows them");
+    }
+
+    /** 1cycle's momentum keys cycle a term only some optimizers have; with the others they would change nothing. */
+    @Test
+    void oneCycleMomentumNeedsAnOptimizerWithAMomentumTerm() {
+        String oneCycle = ISSUE_SPEC.replace("\"loss\"", "\"lr_schedule\": {\"type\": \"one_cycle\", "
+                + "\"min_momentum\": 0.8}, \"loss\"");
+        String adam = "{\"type\": \"adam\", \"lr\": 0.01, \"beta1\": 0.9, \"beta2\": 0.999, \"eps\": 1e-7}";
+        for (String opt : new String[] {"{\"type\": \"sgd\"}", "{\"type\": \"rmsprop\"}"}) {
+            assertEquals("s.json: lr_schedule: min_momentum and max_momentum cycle the optimizer's momentum term, and "
+                    + opt.replaceAll(".*\"(\\w+)\"}", "$1") + " has none: use sgd with a momentum, nesterov, adam, "
+                    + "adamw or adamax, or leave them out", error(oneCycle.replace(adam, opt)));
+        }
+        for (String opt : new String[] {adam, "{\"type\": \"sgd\", \"momentum\": 0.9}", "\"adamax\""}) {
+            ModelSpec.parse(oneCycle.replace(adam, opt), "s.json").build(cpu, 1).close();
+        }
+        String plain = ISSUE_SPEC.replace(adam, "{\"type\": \"sgd\"}").replace("\"loss\"",
+                "\"lr_schedule\": \"one_cycle\", \"loss\"");
+        ModelSpec.parse(plain, "s.json").build(cpu, 1).close();   // the defaults are no setting of the user's
     }
 }
