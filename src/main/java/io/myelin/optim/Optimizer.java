@@ -43,8 +43,8 @@ public abstract sealed class Optimizer permits Sgd, Momentum, RmsProp, AdamFamil
     private final float baseLearningRate;
     private final float weightDecay;
     private final float clipNorm;
-    private float learningRate;
     private final float baseMomentum;
+    private float learningRate;
     private long steps;
     private float momentum;
 
