@@ -255,6 +255,13 @@ public final class Checks {
         if (u.step() < 1) {
             throw fail(op, u.kind(), "step must be >= 1 (1-based), got " + u.step());
         }
+        // A flag a kernel would ignore is refused: ewa is a form of MOMENTUM only, its bias correction needs ewa.
+        if (u.ewa() && u.kind() != OptimizerKind.MOMENTUM) {
+            throw fail(op, u.kind(), "ewa applies to MOMENTUM only");
+        }
+        if (u.biasCorrection() && !u.ewa()) {
+            throw fail(op, u.kind(), "biasCorrection applies to the ewa form of MOMENTUM only");
+        }
         distinct(op, u.kind(), "w, g, s1, s2", w, g, states >= 1 ? s1 : null, states >= 2 ? s2 : null);
     }
 

@@ -150,6 +150,12 @@ class ChecksTest {
                             z(b, 2, 3), z(b, 3, 2), null)),
             bad("optimizerUpdate SGD: step must be >= 1 (1-based), got 0",
                     b -> b.optimizerUpdate(update(OptimizerKind.SGD, 0), z(b, 2, 3), z(b, 2, 3), null, null)),
+            bad("optimizerUpdate NESTEROV: ewa applies to MOMENTUM only",
+                    b -> b.optimizerUpdate(OptimizerUpdate.builder(OptimizerKind.NESTEROV).lr(0.1f).momentum(0.9f)
+                            .ewa(true).build(), z(b, 2, 3), z(b, 2, 3), z(b, 2, 3), null)),
+            bad("optimizerUpdate MOMENTUM: biasCorrection applies to the ewa form of MOMENTUM only",
+                    b -> b.optimizerUpdate(OptimizerUpdate.builder(OptimizerKind.MOMENTUM).lr(0.1f).momentum(0.9f)
+                            .biasCorrection(true).build(), z(b, 2, 3), z(b, 2, 3), z(b, 2, 3), null)),
             bad("optimizerUpdate SGD: w (2, 3) and g (2, 3) must not share a buffer", b -> {
                 Tensor w = z(b, 2, 3);
                 b.optimizerUpdate(update(OptimizerKind.SGD, 1), w, w, null, null);
