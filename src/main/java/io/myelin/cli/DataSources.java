@@ -1,5 +1,6 @@
 package io.myelin.cli;
 
+import io.myelin.config.IoMessages;
 import io.myelin.data.CsvSchema;
 import io.myelin.data.CsvTable;
 import io.myelin.data.DataException;
@@ -307,7 +308,10 @@ final class DataSources {
                             + outputs + " outputs");
                 }
                 if (d.numClasses() > 2) {
-                    throw tooManyClasses(d, 2, what);
+                    throw new UserError("loss '" + loss.name() + "' takes 2 classes (one output), but " + what + " has "
+                            + d.numClasses() + " (" + IoMessages.quote(String.join(", ", d.classNames()), 200)
+                            + "): for " + d.numClasses() + " classes use sparse_categorical_crossentropy with a last "
+                            + "layer of " + d.numClasses() + " softmax units");
                 }
                 y = d.classLabelsAsFloats();
                 if (loss.targetKind() == Loss.TargetKind.SIGNED) {
@@ -318,6 +322,11 @@ final class DataSources {
             }
             default -> {
                 if (d.isClassification()) {
+                    if (outputs != 1) {
+                        throw new UserError("loss '" + loss.name() + "' on class labels needs a model with 1 output, "
+                                + "this one has " + outputs + "; for the " + d.numClasses() + " classes of " + what
+                                + " use sparse_categorical_crossentropy (or categorical_crossentropy)");
+                    }
                     y = d.classLabelsAsFloats();
                 } else {
                     y = d.targets();
@@ -343,7 +352,7 @@ final class DataSources {
         }
         return new UserError(what + ", row " + d.sourceRow(first) + ": label '" + d.classNames().get(labels[first])
                 + "' is class " + labels[first] + " of " + d.numClasses() + " (" + names + "), but the model has only "
-                + outputs + " outputs");
+                + outputs + " outputs (give its last layer " + d.numClasses() + " units)");
     }
 
     private static void requireClasses(Dataset d, Loss loss, String what) {

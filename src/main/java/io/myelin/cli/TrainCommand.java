@@ -127,6 +127,10 @@ final class TrainCommand implements Callable<Integer> {
         if (epochs < 1) {
             throw new UserError("--epochs must be at least 1, got " + epochs);
         }
+        if (!(validationSplit >= 0 && validationSplit < 1)) {
+            throw new UserError("--validation-split must be at least 0 and below 1, got " + validationSplit);
+        }
+        backend.check();
         inputs.check();
         if (checkpointEvery < 0) {
             throw new UserError("--checkpoint-every must be a number of epochs (0: only at the end), got "
@@ -201,11 +205,17 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private Integer execute(Run run) {
+        // The spec is checked whole against the data before a backend starts: a mistake is the first line printed.
+        int outputs = checkAgainstData(run.spec(), run.data());
+        Loss specLoss = run.spec().loss();
+        EncodedData train = DataSources.encode(run.data().train(), specLoss, outputs, "training data");
+        EncodedData test = run.data().test() == null ? null
+                : DataSources.encode(run.data().test(), specLoss, outputs, "test data");
         try (Backend be = backend.create(); Sequential net = run.spec().build(be, run.seed())) {
-            Loss loss = net.loss();
-            EncodedData train = DataSources.encode(run.data().train(), loss, net.outputFeatures(), "training data");
-            EncodedData test = run.data().test() == null ? null
-                    : DataSources.encode(run.data().test(), loss, net.outputFeatures(), "test data");
+            if (net.outputFeatures() != outputs) {
+                throw new IllegalStateException("the spec's output shape has " + outputs + " features but the built "
+                        + "model has " + net.outputFeatures());
+            }
             ResumeState resumeFrom = null;
             if (run.resumed() != null) {
                 resumeFrom = Checkpoints.load(net, run.resumed().dir());
@@ -252,6 +262,42 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The model's outputs per sample, from the spec's layer shapes ({@link ModelSpec#outputShape}); refuses a spec
+     * whose input_shape does not fit the data: another number of values per sample, or images of another shape
+     * (e.g. channels last, [28, 28, 1], for channels-first [1, 28, 28] images).
+     */
+    static int checkAgainstData(ModelSpec spec, LoadedData data) {
+        int[] out = spec.outputShape();
+        int[] shape = spec.inputShape();
+        Dataset train = data.train();
+        int[] dataShape = train.featureShape();
+        if (dataShape.length == 2) {
+            dataShape = new int[] {1, dataShape[0], dataShape[1]};  // grey images (digits, IDX): one channel
+        }
+        String where = spec.source() == null ? "the model's input_shape " : spec.source() + ": input_shape ";
+        if (train.numFeatures() != spec.inputFeatures()) {
+            String names = "";
+            if (data.profile() != null && data.profile().columns() != null && data.profile().featureStats() != null) {
+                List<String> n = data.profile().featureStats().names();
+                names = " (" + io.myelin.config.IoMessages.quote(String.join(", ", n), 200) + ")";
+            }
+            throw new UserError(where + java.util.Arrays.toString(shape) + " takes " + spec.inputFeatures()
+                    + " values per sample, but " + data.description().replaceFirst(", \\d+ train.*$", "") + " has "
+                    + train.numFeatures() + (dataShape.length == 3 ? " values per sample (images "
+                    + java.util.Arrays.toString(dataShape) + ")" : " features") + names);
+        }
+        if (shape.length == 3 && dataShape.length == 3 && !java.util.Arrays.equals(shape, dataShape)) {
+            throw new UserError(where + java.util.Arrays.toString(shape) + " does not match the images, which are "
+                    + java.util.Arrays.toString(dataShape) + " (channels, height, width: PyTorch's layout)");
+        }
+        int features = 1;
+        for (int d : out) {
+            features = Math.multiplyExact(features, d);
+        }
+        return features;
     }
 
     /** Trains, then writes the final outputs (or, after divergence, the last good state) and reports. */
