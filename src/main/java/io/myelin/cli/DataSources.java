@@ -79,6 +79,9 @@ final class DataSources {
                     + "a directory of IDX files or a CSV file)");
         }
         CsvTable table = CsvTable.read(p, s.format());
+        if (schema == null) {
+            warnNumericHeader(table, p);
+        }
         CsvSchema fitted = schema != null ? schema : CsvSchema.fit(table, s.labelColumn(), s.task());
         Dataset all = fitted.encode(table, schema != null ? s.labelColumn() : null, true).dataset();
         TrainTest tt;
@@ -261,6 +264,32 @@ final class DataSources {
         int[] order = IntStream.range(0, d.n()).boxed().sorted(Comparator.comparingInt(d::sourceRow))
                 .mapToInt(Integer::intValue).toArray();
         return d.subset(order);
+    }
+
+    /**
+     * Prints one warning line when at least half of a header's names (and two or more) are numbers, as in the
+     * first row of a file without a header: that row was taken as the column names, not trained on.
+     */
+    static void warnNumericHeader(CsvTable table, Path file) {
+        List<String> names = table.names();
+        if (!table.format().header() || names.size() < 2) {
+            return;
+        }
+        long numbers = names.stream().filter(DataSources::isNumber).count();
+        if (numbers >= 2 && 2 * numbers >= names.size()) {
+            System.err.println("warning: file " + file + ": the header (line 1) looks like data ("
+                    + IoMessages.quote(String.join(", ", names), 100) + ") and was read as the column names; if the "
+                    + "file has no header, add --no-header");
+        }
+    }
+
+    private static boolean isNumber(String s) {
+        try {
+            Double.parseDouble(s.strip());
+            return !s.isBlank() && !s.strip().equalsIgnoreCase("nan") && !s.strip().toLowerCase(java.util.Locale.ROOT).contains("infinity");
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** Prints one warning line when the rows' feature means drifted from training ({@link FeatureStats#drift}). */

@@ -317,11 +317,47 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println(cost);
         }
         printSummary(outDir, metrics);
+        regressionHint(run, net, metrics);
+    }
+
+    /**
+     * A regression run on unscaled targets whose MSE ends above the training targets' variance did worse than
+     * always predicting their mean: targets far from 0 (prices, counts) train slowly at the default rate, so
+     * one line suggests --scale-targets.
+     */
+    private static void regressionHint(Run run, Sequential net, Map<String, Object> metrics) {
+        Dataset train = run.data().train();
+        if (train.isClassification() || run.data().profile().targetScaling() != null || !"mse".equals(net.loss().name())) {
+            return;
+        }
+        Object loss = metrics.containsKey("test_loss") ? metrics.get("test_loss") : metrics.get("train_loss");
+        float[] y = train.targets();
+        if (!(loss instanceof Double l) || y.length == 0) {
+            return;
+        }
+        double mean = 0;
+        for (float v : y) {
+            mean += v;
+        }
+        mean /= y.length;
+        double variance = 0;
+        for (float v : y) {
+            variance += (v - mean) * (v - mean);
+        }
+        variance /= y.length;
+        if (l > variance) {
+            System.err.println(String.format(Locale.ROOT, "note: the %s loss %.4g is above %.4g, the variance of the "
+                    + "training targets (what always predicting their mean, %.4g, would score); targets far from 0 "
+                    + "train slowly: try --scale-targets (or more --epochs)", metrics.containsKey("test_loss") ? "test"
+                    : "training", l, variance, mean));
+        }
     }
 
     private static void printSummary(Path outDir, Map<String, Object> metrics) {
         String summary = metrics.containsKey("test_accuracy")
                 ? String.format(Locale.ROOT, "test accuracy: %.4f  test loss: %.4f", (Double) metrics.get("test_accuracy"), (Double) metrics.get("test_loss"))
+                : metrics.get("test_mae") instanceof Double mae ? String.format(Locale.ROOT, "test loss: %.4f  test mae: %.4f",
+                        (Double) metrics.get("test_loss"), mae)
                 : metrics.containsKey("test_loss") ? String.format(Locale.ROOT, "test loss: %.4f", (Double) metrics.get("test_loss"))
                 : String.format(Locale.ROOT, "train loss: %.4f (no test data: --test-split 0 trains on every row)",
                         (Double) metrics.get("train_loss"));
