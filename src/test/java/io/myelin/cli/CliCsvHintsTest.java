@@ -87,6 +87,18 @@ class CliCsvHintsTest {
     }
 
     @Test
+    void aResumedRunDoesNotSuggestTheTaskOptionItRefuses() throws IOException {
+        Path data = Files.writeString(tmp.resolve("d.csv"), animalsCsv(",", true));
+        assertEquals(0, train("--data", data.toString(), "--label-column", "label").code());
+        CliRunner.Result r = CliRunner.run("train", "--resume", tmp.resolve("run").toString(), "--epochs", "2",
+                "--backend", "cpu");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().startsWith("task: classification (saved with the run)\n"), r.err());
+        r = CliRunner.run("train", "--resume", tmp.resolve("run").toString(), "--epochs", "3", "--task", "regression");
+        assertEquals(2, r.code(), "and --task is indeed refused: " + r.err());
+    }
+
+    @Test
     void aRegressionWorseThanTheMeanSuggestsScalingTheTargets() throws IOException {
         StringBuilder sb = new StringBuilder("x1,x2,price\n");
         Random random = new Random(3);
