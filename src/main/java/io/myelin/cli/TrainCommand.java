@@ -80,7 +80,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-shuffle", description = "Keep the data order every epoch.")
     boolean noShuffle;
 
-    @Option(names = "--validation-split", defaultValue = "0", description = "Fraction of training data held out.")
+    @Option(names = "--validation-split", defaultValue = "0",
+            description = "Fraction of the training part held out to report val_ metrics each epoch (default: 0, none).")
     double validationSplit;
 
     @Option(names = "--init-weights", description = "safetensors file whose tensors replace the initial ones by name.")
