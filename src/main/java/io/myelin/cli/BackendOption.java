@@ -21,6 +21,17 @@ final class BackendOption {
         return backend;
     }
 
+    /**
+     * Refuses a name that is no backend, before anything is read or started (whether a known backend can
+     * start here is for {@link #create} to say).
+     */
+    void check() {
+        String wanted = backend == null ? "auto" : backend.toLowerCase(java.util.Locale.ROOT).trim();
+        if (!wanted.equals("auto") && !Backends.names().contains(wanted)) {
+            throw new UserError("unknown backend '" + backend + "'; known: auto, " + String.join(", ", Backends.names()));
+        }
+    }
+
     /** Starts the backend ({@link Backends#create}); the caller closes it. */
     Backend create() {
         return Backends.create(backend);

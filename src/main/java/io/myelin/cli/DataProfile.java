@@ -53,7 +53,9 @@ record DataProfile(Task task, String inference, List<String> classes, CsvSchema 
     /** {@code task: regression (inferred: 215 distinct numeric targets; use --task to choose)}. */
     String taskLine() {
         String how = columns == null ? inference
-                : inference.equals("chosen") ? "chosen with --task" : inference + "; use --task to choose";
+                : inference.equals("chosen") ? "chosen with --task"
+                : inference.equals("saved") ? "saved with the run"  // --task cannot change a resumed run's task
+                : inference + "; use --task to choose";
         return "task: " + task.jsonName() + " (" + how + ")";
     }
 }

@@ -1,5 +1,6 @@
 package io.myelin.cli;
 
+import io.myelin.config.IoMessages;
 import io.myelin.data.CsvSchema;
 import io.myelin.data.CsvTable;
 import io.myelin.data.DataException;
@@ -78,6 +79,9 @@ final class DataSources {
                     + "a directory of IDX files or a CSV file)");
         }
         CsvTable table = CsvTable.read(p, s.format());
+        if (schema == null) {
+            warnNumericHeader(table, p);
+        }
         CsvSchema fitted = schema != null ? schema : CsvSchema.fit(table, s.labelColumn(), s.task());
         Dataset all = fitted.encode(table, schema != null ? s.labelColumn() : null, true).dataset();
         TrainTest tt;
@@ -262,6 +266,32 @@ final class DataSources {
         return d.subset(order);
     }
 
+    /**
+     * Prints one warning line when at least half of a header's names (and two or more) are numbers, as in the
+     * first row of a file without a header: that row was taken as the column names, not trained on.
+     */
+    static void warnNumericHeader(CsvTable table, Path file) {
+        List<String> names = table.names();
+        if (!table.format().header() || names.size() < 2) {
+            return;
+        }
+        long numbers = names.stream().filter(DataSources::isNumber).count();
+        if (numbers >= 2 && 2 * numbers >= names.size()) {
+            System.err.println("warning: file " + file + ": the header (line 1) looks like data ("
+                    + IoMessages.quote(String.join(", ", names), 100) + ") and was read as the column names; if the "
+                    + "file has no header, add --no-header");
+        }
+    }
+
+    private static boolean isNumber(String s) {
+        try {
+            Double.parseDouble(s.strip());
+            return !s.isBlank() && !s.strip().equalsIgnoreCase("nan") && !s.strip().toLowerCase(java.util.Locale.ROOT).contains("infinity");
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** Prints one warning line when the rows' feature means drifted from training ({@link FeatureStats#drift}). */
     static void warnDrift(DataProfile profile, Rows rows) {
         if (profile == null || profile.featureStats() == null || profile.featureStats().numFeatures() != rows.numFeatures()) {
@@ -307,7 +337,10 @@ final class DataSources {
                             + outputs + " outputs");
                 }
                 if (d.numClasses() > 2) {
-                    throw tooManyClasses(d, 2, what);
+                    throw new UserError("loss '" + loss.name() + "' takes 2 classes (one output), but " + what + " has "
+                            + d.numClasses() + " (" + IoMessages.quote(String.join(", ", d.classNames()), 200)
+                            + "): for " + d.numClasses() + " classes use sparse_categorical_crossentropy with a last "
+                            + "layer of " + d.numClasses() + " softmax units");
                 }
                 y = d.classLabelsAsFloats();
                 if (loss.targetKind() == Loss.TargetKind.SIGNED) {
@@ -318,6 +351,11 @@ final class DataSources {
             }
             default -> {
                 if (d.isClassification()) {
+                    if (outputs != 1) {
+                        throw new UserError("loss '" + loss.name() + "' on class labels needs a model with 1 output, "
+                                + "this one has " + outputs + "; for the " + d.numClasses() + " classes of " + what
+                                + " use sparse_categorical_crossentropy (or categorical_crossentropy)");
+                    }
                     y = d.classLabelsAsFloats();
                 } else {
                     y = d.targets();
@@ -343,7 +381,7 @@ final class DataSources {
         }
         return new UserError(what + ", row " + d.sourceRow(first) + ": label '" + d.classNames().get(labels[first])
                 + "' is class " + labels[first] + " of " + d.numClasses() + " (" + names + "), but the model has only "
-                + outputs + " outputs");
+                + outputs + " outputs (give its last layer " + d.numClasses() + " units)");
     }
 
     private static void requireClasses(Dataset d, Loss loss, String what) {

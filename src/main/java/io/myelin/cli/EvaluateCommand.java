@@ -26,8 +26,11 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Backend be = backend.create(); SavedModel saved = SavedModel.load(scoring.run, be)) {
-            DataSources.Rows rows = scoring.rows(saved, true);
+        backend.check();
+        // The run and the data are read and checked before a backend starts: a mistake is the first line printed.
+        Map<String, Object> modelJson = SavedModel.read(scoring.run);
+        DataSources.Rows rows = scoring.rows(modelJson, true);
+        try (Backend be = backend.create(); SavedModel saved = SavedModel.load(scoring.run, modelJson, be)) {
             Dataset norm = DataSources.prepare(rows.labelled(), saved.normalizer(),
                     saved.profile() == null ? null : saved.profile().targetScaling());
             EncodedData encoded = DataSources.encode(norm, saved.model().loss(), saved.model().outputFeatures(),

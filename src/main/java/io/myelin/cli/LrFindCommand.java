@@ -71,6 +71,7 @@ final class LrFindCommand implements Callable<Integer> {
             throw new UserError("--min-lr and --max-lr must satisfy 0 < min < max, got " + minLr + " and " + maxLr);
         }
         inputs.check();
+        backend.check();
         Path dir = out != null ? out
                 : Path.of("runs", "lr-find-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         checkOut(dir);
@@ -78,8 +79,10 @@ final class LrFindCommand implements Callable<Integer> {
         TrainCommand.LoadedData loaded = DataSources.load(inputs.settings(), seed.value(),
                 userSpec == null ? null : userSpec.normalization());
         ModelSpec spec = userSpec != null ? userSpec : DataSources.defaultSpec(loaded.train());
+        // The spec is checked against the data before a backend starts: a mistake is the first line printed.
+        EncodedData train = DataSources.encode(loaded.train(), spec.loss(), TrainCommand.checkAgainstData(spec, loaded),
+                "training data");
         try (Backend be = backend.create(); Sequential net = spec.build(be, seed.value())) {
-            EncodedData train = DataSources.encode(loaded.train(), net.loss(), net.outputFeatures(), "training data");
             LearningRateRangeTest test = new LearningRateRangeTest(minLr, maxLr, steps);
             int batch = Math.min(inputs.batchSize, train.n());
             int stepsPerEpoch = (train.n() + batch - 1) / batch;

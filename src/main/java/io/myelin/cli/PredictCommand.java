@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -52,8 +53,11 @@ final class PredictCommand implements Callable<Integer> {
             throw new UserError("--mc-dropout needs at least 2 passes (0 = off), got " + mcPasses);
         }
         String csvText;
-        try (Backend be = backend.create(); SavedModel saved = SavedModel.load(scoring.run, be)) {
-            DataSources.Rows rows = scoring.rows(saved, false);
+        backend.check();
+        // The run and the data are read and checked before a backend starts: a mistake is the first line printed.
+        Map<String, Object> modelJson = SavedModel.read(scoring.run);
+        DataSources.Rows rows = scoring.rows(modelJson, false);
+        try (Backend be = backend.create(); SavedModel saved = SavedModel.load(scoring.run, modelJson, be)) {
             int n = limit == null ? rows.n() : Math.min(limit, rows.n());
             int f = rows.numFeatures();
             float[] x = Arrays.copyOf(rows.x(), n * f);

@@ -19,10 +19,26 @@ record SavedModel(Sequential model, Normalizer normalizer, Map<String, Object> m
         implements AutoCloseable {
 
     static SavedModel load(Path dir, Backend backend) {
+        return load(dir, read(dir), backend);
+    }
+
+    /**
+     * A run directory's model.json, read and checked without a backend (its spec's layer shapes, normalization and
+     * data profile), so that a command can read its data and refuse a mistake before a backend starts.
+     */
+    static Map<String, Object> read(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new UserError(dir + ": no such run directory");
         }
         Map<String, Object> m = readModelJson(dir);
+        spec(dir, m).outputShape();
+        normalizer(m);
+        DataProfile.readFrom(m);
+        return m;
+    }
+
+    /** The run in {@code dir} whose model.json {@link #read} returned, built on {@code backend} with its weights. */
+    static SavedModel load(Path dir, Map<String, Object> m, Backend backend) {
         Sequential model = spec(dir, m).build(backend, seed(m));
         try {
             ModelFiles.loadInitialWeights(model, dir.resolve("weights.safetensors"));

@@ -5,6 +5,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * What evaluate and predict score (a picocli mixin): the run directory, the rows ({@code --data}, their CSV
@@ -13,7 +14,7 @@ import java.nio.file.Path;
  *
  * <pre>{@code
  * ScoringOptions scoring = new ScoringOptions();   // in a command, a field: @Mixin ScoringOptions scoring;
- * try (SavedModel saved = SavedModel.load(scoring.run, backend)) { DataSources.Rows rows = scoring.rows(saved, true); }
+ * try (SavedModel saved = SavedModel.load(scoring.run, backend)) { DataSources.Rows rows = scoring.rows(saved.modelJson(), true); }
  * }</pre>
  */
 final class ScoringOptions {
@@ -36,9 +37,9 @@ final class ScoringOptions {
      * The rows to score, read through the saved run's columns (see {@link DataSources#forModel}), with a warning
      * when their feature means drifted from the training data's. {@code labels}: the label column is needed.
      */
-    DataSources.Rows rows(SavedModel saved, boolean labels) {
-        DataSources.Rows rows = DataSources.forModel(run, saved.modelJson(), data, csv, seed, labels, System.in);
-        DataSources.warnDrift(saved.profile(), rows);
+    DataSources.Rows rows(Map<String, Object> modelJson, boolean labels) {
+        DataSources.Rows rows = DataSources.forModel(run, modelJson, data, csv, seed, labels, System.in);
+        DataSources.warnDrift(DataProfile.readFrom(modelJson), rows);
         return rows;
     }
 }

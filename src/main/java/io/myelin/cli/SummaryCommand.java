@@ -19,13 +19,20 @@ final class SummaryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // The spec (or run) is read and checked before the backend starts: a mistake is the first line printed.
+        boolean run = Files.isDirectory(source);
+        java.util.Map<String, Object> modelJson = run ? SavedModel.read(source) : null;
+        ModelSpec spec = run ? null : ModelSpec.read(source);
+        if (spec != null) {
+            spec.outputShape();
+        }
         try (Backend be = Backends.create("cpu")) {
-            if (Files.isDirectory(source)) {
-                try (SavedModel saved = SavedModel.load(source, be)) {
+            if (run) {
+                try (SavedModel saved = SavedModel.load(source, modelJson, be)) {
                     System.out.print(saved.model().summary());
                 }
             } else {
-                try (Sequential m = ModelSpec.read(source).build(be, 42)) {
+                try (Sequential m = spec.build(be, 42)) {
                     System.out.print(m.summary());
                 }
             }

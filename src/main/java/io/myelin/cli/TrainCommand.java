@@ -80,7 +80,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-shuffle", description = "Keep the data order every epoch.")
     boolean noShuffle;
 
-    @Option(names = "--validation-split", defaultValue = "0", description = "Fraction of training data held out.")
+    @Option(names = "--validation-split", defaultValue = "0",
+            description = "Fraction of the training part held out to report val_ metrics each epoch (default: 0, none).")
     double validationSplit;
 
     @Option(names = "--init-weights", description = "safetensors file whose tensors replace the initial ones by name.")
@@ -127,6 +128,10 @@ final class TrainCommand implements Callable<Integer> {
         if (epochs < 1) {
             throw new UserError("--epochs must be at least 1, got " + epochs);
         }
+        if (!(validationSplit >= 0 && validationSplit < 1)) {
+            throw new UserError("--validation-split must be at least 0 and below 1, got " + validationSplit);
+        }
+        backend.check();
         inputs.check();
         if (checkpointEvery < 0) {
             throw new UserError("--checkpoint-every must be a number of epochs (0: only at the end), got "
@@ -201,11 +206,17 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private Integer execute(Run run) {
+        // The spec is checked whole against the data before a backend starts: a mistake is the first line printed.
+        int outputs = checkAgainstData(run.spec(), run.data());
+        Loss specLoss = run.spec().loss();
+        EncodedData train = DataSources.encode(run.data().train(), specLoss, outputs, "training data");
+        EncodedData test = run.data().test() == null ? null
+                : DataSources.encode(run.data().test(), specLoss, outputs, "test data");
         try (Backend be = backend.create(); Sequential net = run.spec().build(be, run.seed())) {
-            Loss loss = net.loss();
-            EncodedData train = DataSources.encode(run.data().train(), loss, net.outputFeatures(), "training data");
-            EncodedData test = run.data().test() == null ? null
-                    : DataSources.encode(run.data().test(), loss, net.outputFeatures(), "test data");
+            if (net.outputFeatures() != outputs) {
+                throw new IllegalStateException("the spec's output shape has " + outputs + " features but the built "
+                        + "model has " + net.outputFeatures());
+            }
             ResumeState resumeFrom = null;
             if (run.resumed() != null) {
                 resumeFrom = Checkpoints.load(net, run.resumed().dir());
@@ -254,6 +265,42 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The model's outputs per sample, from the spec's layer shapes ({@link ModelSpec#outputShape}); refuses a spec
+     * whose input_shape does not fit the data: another number of values per sample, or images of another shape
+     * (e.g. channels last, [28, 28, 1], for channels-first [1, 28, 28] images).
+     */
+    static int checkAgainstData(ModelSpec spec, LoadedData data) {
+        int[] out = spec.outputShape();
+        int[] shape = spec.inputShape();
+        Dataset train = data.train();
+        int[] dataShape = train.featureShape();
+        if (dataShape.length == 2) {
+            dataShape = new int[] {1, dataShape[0], dataShape[1]};  // grey images (digits, IDX): one channel
+        }
+        String where = spec.source() == null ? "the model's input_shape " : spec.source() + ": input_shape ";
+        if (train.numFeatures() != spec.inputFeatures()) {
+            String names = "";
+            if (data.profile() != null && data.profile().columns() != null && data.profile().featureStats() != null) {
+                List<String> n = data.profile().featureStats().names();
+                names = " (" + io.myelin.config.IoMessages.quote(String.join(", ", n), 200) + ")";
+            }
+            throw new UserError(where + java.util.Arrays.toString(shape) + " takes " + spec.inputFeatures()
+                    + " values per sample, but " + data.description().replaceFirst(", \\d+ train.*$", "") + " has "
+                    + train.numFeatures() + (dataShape.length == 3 ? " values per sample (images "
+                    + java.util.Arrays.toString(dataShape) + ")" : " features") + names);
+        }
+        if (shape.length == 3 && dataShape.length == 3 && !java.util.Arrays.equals(shape, dataShape)) {
+            throw new UserError(where + java.util.Arrays.toString(shape) + " does not match the images, which are "
+                    + java.util.Arrays.toString(dataShape) + " (channels, height, width: PyTorch's layout)");
+        }
+        int features = 1;
+        for (int d : out) {
+            features = Math.multiplyExact(features, d);
+        }
+        return features;
+    }
+
     /** Trains, then writes the final outputs (or, after divergence, the last good state) and reports. */
     private static void finish(Run run, Backend be, Sequential net, FitConfig cfg, EncodedData train, EncodedData test,
                                Map<String, Object> training, RunCheckpoints checkpoints) {
@@ -271,11 +318,47 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println(cost);
         }
         printSummary(outDir, metrics);
+        regressionHint(run, net, metrics);
+    }
+
+    /**
+     * A regression run on unscaled targets whose MSE ends above the training targets' variance did worse than
+     * always predicting their mean: targets far from 0 (prices, counts) train slowly at the default rate, so
+     * one line suggests --scale-targets.
+     */
+    private static void regressionHint(Run run, Sequential net, Map<String, Object> metrics) {
+        Dataset train = run.data().train();
+        if (train.isClassification() || run.data().profile().targetScaling() != null || !"mse".equals(net.loss().name())) {
+            return;
+        }
+        Object loss = metrics.containsKey("test_loss") ? metrics.get("test_loss") : metrics.get("train_loss");
+        float[] y = train.targets();
+        if (!(loss instanceof Double l) || y.length == 0) {
+            return;
+        }
+        double mean = 0;
+        for (float v : y) {
+            mean += v;
+        }
+        mean /= y.length;
+        double variance = 0;
+        for (float v : y) {
+            variance += (v - mean) * (v - mean);
+        }
+        variance /= y.length;
+        if (l > variance) {
+            System.err.println(String.format(Locale.ROOT, "note: the %s loss %.4g is above %.4g, the variance of the "
+                    + "training targets (what always predicting their mean, %.4g, would score); targets far from 0 "
+                    + "train slowly: try --scale-targets (or more --epochs)", metrics.containsKey("test_loss") ? "test"
+                    : "training", l, variance, mean));
+        }
     }
 
     private static void printSummary(Path outDir, Map<String, Object> metrics) {
         String summary = metrics.containsKey("test_accuracy")
                 ? String.format(Locale.ROOT, "test accuracy: %.4f  test loss: %.4f", (Double) metrics.get("test_accuracy"), (Double) metrics.get("test_loss"))
+                : metrics.get("test_mae") instanceof Double mae ? String.format(Locale.ROOT, "test loss: %.4f  test mae: %.4f",
+                        (Double) metrics.get("test_loss"), mae)
                 : metrics.containsKey("test_loss") ? String.format(Locale.ROOT, "test loss: %.4f", (Double) metrics.get("test_loss"))
                 : String.format(Locale.ROOT, "train loss: %.4f (no test data: --test-split 0 trains on every row)",
                         (Double) metrics.get("train_loss"));

@@ -103,7 +103,7 @@ public final class CsvSchema {
         int li = labelIndex(t, labelColumn, true);
         if (t.names().size() < 2) {
             throw new DataException("file " + t.source() + " has only the label column '" + IoMessages.quote(t.names().get(li))
-                    + "'; at least one feature column is needed");
+                    + "'; at least one feature column is needed" + delimiterHint(t.names().get(li), t.format().delimiter()));
         }
         CsvColumn lc = t.column(li);
         Task task;
@@ -180,10 +180,37 @@ public final class CsvSchema {
             }
         }
         if (index < 0 && required) {
-            throw new DataException("file " + t.source() + " has no column '" + IoMessages.quote(name) + "' (columns: "
-                    + IoMessages.quote(String.join(", ", t.names()), 200) + ")");
+            String near = null;
+            for (String n : t.names()) {
+                if (n.equalsIgnoreCase(name)) {
+                    near = n;
+                    break;
+                }
+            }
+            if (near == null) {
+                near = io.myelin.config.DidYouMean.nearest(name, t.names());
+            }
+            throw new DataException("file " + t.source() + " has no column '" + IoMessages.quote(name) + "'"
+                    + (near == null ? "" : "; did you mean '" + IoMessages.quote(near) + "'?") + " (columns: "
+                    + IoMessages.quote(String.join(", ", t.names()), 200) + ")"
+                    + (t.names().size() == 1 ? delimiterHint(t.names().get(0), t.format().delimiter()) : ""));
         }
         return index;
+    }
+
+    /**
+     * For a file read as one column: when that column's text holds another usual delimiter (; tab |), the option
+     * that reads it ({@code ": its header holds ';': add --delimiter ';'"}); else "".
+     */
+    private static String delimiterHint(String onlyColumn, char delimiter) {
+        for (char c : new char[] {';', '\t', '|', ','}) {
+            if (c != delimiter && onlyColumn.indexOf(c) >= 0) {
+                String option = c == '\t' ? "--delimiter '\\t'" : "--delimiter '" + c + "'";
+                return " (the column name holds " + (c == '\t' ? "tabs" : "'" + c + "'") + ": if that is the delimiter, add "
+                        + option + ")";
+            }
+        }
+        return "";
     }
 
     /**

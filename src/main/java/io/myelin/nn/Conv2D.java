@@ -127,14 +127,23 @@ public final class Conv2D extends ImageLayer {
 
     @Override
     protected int[] buildImage(Backend backend, int[] inputShape, long seed, int layerIndex) {
-        geometry = ConvGeometry.of(inputShape[0], inputShape[1], inputShape[2], kernelH, kernelW, strideH, strideW,
-                same);
+        geometry = geometryFor(inputShape);
         int patch = geometry.patchSize();
         // w: (filters, C*kh*kw) in memory, [filters, C, kh, kw] in files; fans as PyTorch's Conv2d
         KernelAndBias.KernelShape kernel = new KernelAndBias.KernelShape(filters, patch, patch,
                 filters * kernelH * kernelW, false, filters, inputShape[0], kernelH, kernelW);
         weights.build(backend, name(), kernel, filters, seed, layerIndex, trainable());
         return new int[] {filters, geometry.outHeight(), geometry.outWidth()};
+    }
+
+    @Override
+    protected int[] imageOutputShape(int[] inputShape) {
+        ConvGeometry g = geometryFor(inputShape);
+        return new int[] {filters, g.outHeight(), g.outWidth()};
+    }
+
+    private ConvGeometry geometryFor(int[] inputShape) {
+        return ConvGeometry.of(inputShape[0], inputShape[1], inputShape[2], kernelH, kernelW, strideH, strideW, same);
     }
 
     @Override

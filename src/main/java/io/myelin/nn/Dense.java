@@ -125,11 +125,18 @@ public final class Dense extends AbstractLayer {
 
     @Override
     public int[] build(Backend backend, int[] inputShape, long seed, int layerIndex) {
+        outputShapeFor(inputShape);
+        return super.build(backend, inputShape, seed, layerIndex);
+    }
+
+    /** {@code [units]}; an image input is refused, naming the fix. */
+    @Override
+    public int[] outputShapeFor(int[] inputShape) {
         if (inputShape.length != 1) {
             throw new IllegalArgumentException("dense needs a flat input, got " + Shapes.describe(inputShape)
                     + ": put a flatten (or global_avgpool2d) layer before it");
         }
-        return super.build(backend, inputShape, seed, layerIndex);
+        return new int[] {units};
     }
 
     @Override

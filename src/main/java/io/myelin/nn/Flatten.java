@@ -25,9 +25,14 @@ public final class Flatten extends AbstractLayer {
 
     @Override
     public int[] build(Backend backend, int[] inputShape, long seed, int layerIndex) {
-        outputFeatures = Shapes.product(inputShape);
-        outputShape = new int[] {outputFeatures};
+        outputShape = outputShapeFor(inputShape);
+        outputFeatures = outputShape[0];
         return outputShape.clone();
+    }
+
+    @Override
+    public int[] outputShapeFor(int[] inputShape) {
+        return new int[] {Shapes.product(inputShape)};
     }
 
     @Override

@@ -29,6 +29,11 @@ public final class GlobalAveragePooling2D extends ImageLayer {
     protected int[] buildImage(Backend backend, int[] inputShape, long seed, int layerIndex) {
         geometry = ConvGeometry.of(inputShape[0], inputShape[1], inputShape[2], inputShape[1], inputShape[2], 1, 1,
                 false);
+        return imageOutputShape(inputShape);
+    }
+
+    @Override
+    protected int[] imageOutputShape(int[] inputShape) {
         return new int[] {inputShape[0]};
     }
 

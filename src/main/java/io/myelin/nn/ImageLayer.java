@@ -19,16 +19,33 @@ public abstract class ImageLayer extends AbstractLayer {
 
     @Override
     public final int[] build(Backend backend, int[] inputShape, long seed, int layerIndex) {
-        if (inputShape.length != 3) {
-            throw new IllegalArgumentException(type() + " needs a (C, H, W) input, got " + Shapes.describe(inputShape)
-                    + (inputShape.length == 1 ? ": give the model an input_shape such as [1, 28, 28]" : ""));
-        }
+        requireImage(inputShape);
         int[] out = buildImage(backend, inputShape, seed, layerIndex);
         inputSize = Shapes.product(inputShape);
         outputShape = out.clone();
         outputFeatures = Shapes.product(out);
         return out.clone();
     }
+
+    /** Refuses a flat input, then {@link #imageOutputShape}. */
+    @Override
+    public final int[] outputShapeFor(int[] inputShape) {
+        requireImage(inputShape);
+        return imageOutputShape(inputShape);
+    }
+
+    private void requireImage(int[] inputShape) {
+        if (inputShape.length != 3) {
+            throw new IllegalArgumentException(type() + " needs a (C, H, W) input, got " + Shapes.describe(inputShape)
+                    + (inputShape.length == 1 ? ": give the model an input_shape such as [1, 28, 28]" : ""));
+        }
+    }
+
+    /**
+     * The output shape for images of {@code inputShape} {@code [C, H, W]}, what {@link #buildImage} returns,
+     * without allocating; a window that does not fit throws.
+     */
+    protected abstract int[] imageOutputShape(int[] inputShape);
 
     /**
      * Allocates what the layer needs for images of {@code inputShape} {@code [C, H, W]} and returns the

@@ -46,6 +46,16 @@ public interface Layer extends AutoCloseable {
     }
 
     /**
+     * The per-sample output shape {@link #build(Backend, int[], long, int)} gives for {@code inputShape}, found
+     * without a backend and without allocating, so a whole spec can be checked before a backend starts; an input
+     * the layer cannot take throws the {@link IllegalArgumentException} that building would. The default keeps
+     * the shape (activations, dropout, batch norm, PReLU).
+     */
+    default int[] outputShapeFor(int[] inputShape) {
+        return inputShape.clone();
+    }
+
+    /**
      * What {@link #build} will allocate for a flat input of {@code inputFeatures}, known before anything is: the
      * floats of its parameters and buffers, and its output features. A layer that cannot be built that wide
      * throws an {@link IllegalArgumentException} naming the sizes. The default suits layers without parameters

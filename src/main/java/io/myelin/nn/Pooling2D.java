@@ -53,8 +53,18 @@ public abstract class Pooling2D extends ImageLayer {
 
     @Override
     protected int[] buildImage(Backend backend, int[] inputShape, long seed, int layerIndex) {
-        geometry = ConvGeometry.of(inputShape[0], inputShape[1], inputShape[2], poolH, poolW, strideH, strideW, same);
-        return new int[] {inputShape[0], geometry.outHeight(), geometry.outWidth()};
+        geometry = geometryFor(inputShape);
+        return imageOutputShape(inputShape);
+    }
+
+    @Override
+    protected int[] imageOutputShape(int[] inputShape) {
+        ConvGeometry g = geometryFor(inputShape);
+        return new int[] {inputShape[0], g.outHeight(), g.outWidth()};
+    }
+
+    private ConvGeometry geometryFor(int[] inputShape) {
+        return ConvGeometry.of(inputShape[0], inputShape[1], inputShape[2], poolH, poolW, strideH, strideW, same);
     }
 
     @Override

@@ -300,6 +300,18 @@ final class FitLoop {
             throw new IllegalArgumentException("the " + what + " targets have " + d.targetCols() + " columns but loss '"
                     + model.loss().name() + "' on a model with " + model.outputFeatures() + " outputs needs " + expected);
         }
+        if (model.loss().targetKind() == io.myelin.loss.Loss.TargetKind.SPARSE_CLASSES) {
+            // named here by the sample's index in the caller's data, not by its row in a shuffled batch
+            int classes = model.outputFeatures();
+            for (int i = 0; i < d.n(); i++) {
+                float label = d.y()[i];
+                if (!(label >= 0 && label < classes && label == Math.rint(label))) {
+                    throw new IllegalArgumentException("the " + what + " targets: sample " + i + " holds " + label
+                            + ", not a class index in [0, " + classes + ") (loss '" + model.loss().name()
+                            + "' on a model with " + classes + " outputs)");
+                }
+            }
+        }
         for (int i = 0; i < d.x().length; i++) {
             if (!Float.isFinite(d.x()[i])) {
                 throw new IllegalArgumentException("the " + what + " data contain a non-finite value at sample "

@@ -58,9 +58,11 @@ public final class ModelSpec {
     private final Map<String, Object> root;
     /** Prefix of every place in messages: the file and ": ", or "" for a spec built in code. */
     private final String prefix;
+    private final String source;
 
     private ModelSpec(Map<String, Object> root, String source) {
         this.root = root;
+        this.source = source;
         this.prefix = source == null ? "" : source + ": ";
         read();
     }
@@ -113,6 +115,11 @@ public final class ModelSpec {
         root.put("optimizer", Map.of("type", "adam", "lr", 0.001));
         root.put("metrics", List.of("mae"));
         return of(root);
+    }
+
+    /** The file the spec was read from, as given (what its messages start with); null for a spec built in code. */
+    public String source() {
+        return source;
     }
 
     public Map<String, Object> asMap() {
@@ -179,6 +186,32 @@ public final class ModelSpec {
                     .choice("metric", null, METRICS, "metric"));
         }
         return names;
+    }
+
+    /**
+     * The per-sample output shape of the model the spec describes, found layer by layer without a backend
+     * ({@link Layer#outputShapeFor}), so that a spec is checked whole before a backend starts: a layer that cannot
+     * take its input (a dense layer on images, a conv2d on a flat input, a window larger than its image) or a
+     * layer name used twice is the {@link ConfigException} that {@link #build} would throw.
+     */
+    public int[] outputShape() {
+        Parts parts = read();
+        int[] shape = parts.inputShape();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < parts.layers().size(); i++) {
+            Layer layer = parts.layers().get(i);
+            try {
+                if (layer.name() != null && !names.add(layer.name())) {
+                    throw new IllegalArgumentException("the model already has a layer named '" + layer.name() + "'");
+                }
+                shape = layer.outputShapeFor(shape);
+            } catch (ConfigException e) {
+                throw e;
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(prefix + "layer " + i + " (" + layer.type() + "): " + e.getMessage());
+            }
+        }
+        return shape;
     }
 
     /** Builds and compiles the model on a backend. */
@@ -274,7 +307,14 @@ public final class ModelSpec {
         Object schedule = top.raw("lr_schedule");
         if (schedule != null) {
             ConfigObject c = scheduleObject(schedule);
-            LearningRateSchedule s = Schedules.fromConfig(c, optimizer.baseLearningRate(), CHECK_STEPS);
+            LearningRateSchedule s;
+            try {
+                s = Schedules.fromConfig(c, optimizer.baseLearningRate(), CHECK_STEPS);
+            } catch (ConfigException e) {
+                throw e;
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(prefix + "lr_schedule: " + e.getMessage());
+            }
             if (!optimizer.hasMomentumTerm() && !Float.isNaN(s.momentum(0, 0))
                     && (c.has("min_momentum") || c.has("max_momentum"))) {
                 throw c.error("min_momentum and max_momentum cycle the optimizer's momentum term, and "
@@ -338,7 +378,14 @@ public final class ModelSpec {
                     + (l instanceof List<?> ? "a list" : l));
         }
         ConfigObject c = ConfigObject.from(l, prefix + "loss");
-        Loss loss = Losses.fromConfig(c);
+        Loss loss;
+        try {
+            loss = Losses.fromConfig(c);
+        } catch (ConfigException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(prefix + "loss: " + e.getMessage());
+        }
         c.finish();
         return loss;
     }
@@ -356,7 +403,16 @@ public final class ModelSpec {
             throw top.error("\"optimizer\" must be a name or an object such as {\"type\": \"adam\", \"lr\": 0.001}, got "
                     + (o instanceof List<?> ? "a list" : o));
         }
-        Optimizer opt = Optimizer.fromConfig(c);
+        Optimizer opt;
+        try {
+            opt = Optimizer.fromConfig(c);
+        } catch (ConfigException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            // a value out of range ("optimizer: lr must be a positive number, got -1.0"): name the file too
+            String m = e.getMessage();
+            throw new ConfigException(prefix + (m != null && m.startsWith("optimizer: ") ? m : "optimizer: " + m));
+        }
         c.finish();
         return opt;
     }

@@ -41,6 +41,8 @@ public final class Sequential implements AutoCloseable {
     private final long seed;
     private final List<Layer> layers = new ArrayList<>();
     private Loss loss;
+    /** True when add() or pop() changed the layers after compile(): fit and evaluate then ask for compile again. */
+    private boolean changedSinceCompile;
     private Optimizer optimizer;
     private List<Metric> metrics = List.of();
     private long globalStep;
@@ -120,6 +122,7 @@ public final class Sequential implements AutoCloseable {
         }
         layer.build(backend, outputShape(), seed, layers.size());
         layers.add(layer);
+        changedSinceCompile = loss != null;
         return this;
     }
 
@@ -130,6 +133,7 @@ public final class Sequential implements AutoCloseable {
         }
         Layer l = layers.remove(layers.size() - 1);
         l.close();
+        changedSinceCompile = loss != null;
         return l;
     }
 
@@ -154,6 +158,7 @@ public final class Sequential implements AutoCloseable {
             ms.add(Metric.parse(m, loss));
         }
         this.metrics = List.copyOf(ms);
+        changedSinceCompile = false;
         return this;
     }
 
@@ -324,6 +329,11 @@ public final class Sequential implements AutoCloseable {
     private void requireCompiled() {
         if (loss == null) {
             throw new IllegalStateException("call compile(loss, optimizer, metrics) before fit/evaluate");
+        }
+        if (changedSinceCompile) {
+            // the loss, its softmax fusion and the metrics were chosen for the layers there were then
+            throw new IllegalStateException("layers were added or removed after compile(): call compile(loss, "
+                    + "optimizer, metrics) again before fit/evaluate");
         }
     }
 

@@ -55,8 +55,8 @@ class CliCnnTest {
         CliRunner.Result r = CliRunner.run("train", "--model", spec.toString(), "--epochs", "1", "--backend", "cpu",
                 "--out", out.toString());
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().contains("error: the training data have 64 features but the model's input shape is "
-                + "[1, 28, 28] (784 values per sample)"), r.err());
+        assertTrue(r.err().contains("error: " + spec + ": input_shape [1, 28, 28] takes 784 values per sample, but "
+                + "digits (built-in, UCI optical digits 8x8) has 64 values per sample (images [1, 8, 8])"), r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         assertFalse(Files.exists(out.resolve("weights.safetensors")), "nothing written");
     }

@@ -99,7 +99,8 @@ class CliTest {
         assertUserError("layer 0 (dense): unknown activation \"softmaxx\"; did you mean \"softmax\"?", "train", "--model", spec.toString(), "--out", out.toString());
         Files.writeString(spec, "{\"input_shape\": [6], \"layers\": [{\"type\": \"dense\", \"units\": 10, "
                 + "\"activation\": \"softmax\"}], \"loss\": \"sparse_categorical_crossentropy\"}");
-        assertUserError("64 features", "train", "--model", spec.toString(), "--backend", "cpu", "--out", out.toString());
+        assertUserError("input_shape [6] takes 6 values per sample, but digits (built-in, UCI optical digits 8x8) has 64 "
+                + "values per sample (images [1, 8, 8])", "train", "--model", spec.toString(), "--backend", "cpu", "--out", out.toString());
         Path csv = tmp.resolve("bad.csv");
         Files.writeString(csv, "a,b,label\n1,2,0\n3,x,1\n");
         assertUserError("row 2 (line 3), column 'b': 'x' is not a number", "train", "--data", csv.toString(), "--out", out.toString());

@@ -34,6 +34,43 @@ class ModelSpecTest {
         }
     }
 
+    /**
+     * The shapes found without a backend ({@link ModelSpec#outputShape}, {@link io.myelin.nn.Layer#outputShapeFor})
+     * are the shapes building gives, layer by layer, for every layer type, padding and stride.
+     */
+    @Test
+    void shapesFoundWithoutABackendAreTheBuiltShapes() {
+        String[] specs = {
+            ISSUE_SPEC,
+            "{\"input_shape\": [10], \"layers\": [{\"type\": \"prelu\"}, {\"type\": \"flatten\"}, "
+                    + "{\"type\": \"dense\", \"units\": 1}], \"loss\": \"mse\"}",
+            "{\"input_shape\": [3, 13, 11], \"layers\": ["
+                    + "{\"type\": \"conv2d\", \"filters\": 5, \"kernel_size\": [3, 2], \"strides\": [2, 1]},"
+                    + "{\"type\": \"batchnorm\"}, {\"type\": \"prelu\"}, {\"type\": \"dropout\", \"rate\": 0.1},"
+                    + "{\"type\": \"conv2d\", \"filters\": 4, \"kernel_size\": 3, \"padding\": \"same\", \"strides\": 2},"
+                    + "{\"type\": \"maxpool2d\", \"pool_size\": 2, \"strides\": 1},"
+                    + "{\"type\": \"avgpool2d\", \"pool_size\": [2, 3], \"padding\": \"same\"},"
+                    + "{\"type\": \"activation\", \"activation\": \"relu\"}, {\"type\": \"flatten\"},"
+                    + "{\"type\": \"dense\", \"units\": 7, \"activation\": \"softmax\"}],"
+                    + "\"loss\": \"sparse_categorical_crossentropy\"}",
+            "{\"input_shape\": [2, 9, 9], \"layers\": [{\"type\": \"maxpool2d\", \"pool_size\": 3, \"padding\": \"same\", "
+                    + "\"strides\": 2}, {\"type\": \"global_avgpool2d\"}, {\"type\": \"dense\", \"units\": 4}],"
+                    + "\"loss\": \"mse\"}"};
+        for (String json : specs) {
+            ModelSpec spec = ModelSpec.parse(json, "s.json");
+            try (Sequential m = spec.build(cpu, 1)) {
+                int[] shape = spec.inputShape();
+                for (io.myelin.nn.Layer layer : m.layers()) {
+                    int[] found = layer.outputShapeFor(shape);
+                    assertEquals(java.util.Arrays.toString(layer.outputShape()), java.util.Arrays.toString(found),
+                            layer.name() + " on " + java.util.Arrays.toString(shape));
+                    shape = found;
+                }
+                assertEquals(java.util.Arrays.toString(m.outputShape()), java.util.Arrays.toString(spec.outputShape()));
+            }
+        }
+    }
+
     private static void has(String actual, String fragment) {
         assertTrue(actual.contains(fragment), actual);
     }

@@ -182,6 +182,48 @@ class SequentialTest {
         }
     }
 
+    /** A layer added (or removed) after compile leaves the loss and metrics chosen for the old layers: fit asks again. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(BACKENDS)
+    void changingTheLayersAfterCompileAsksForCompileAgain(TestBackend backend) {
+        Backend be = backend.get();
+        float[] x = new float[8 * 4];
+        float[] y = {0, 1, 2, 0, 1, 2, 0, 1};
+        EncodedData data = new EncodedData(x, y, 8);
+        FitConfig one = FitConfig.builder().epochs(1).batchSize(4).build();
+        try (Sequential m = classifier(be)) {
+            m.add(new Dense(3, "relu"));
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.fit(data, one));
+            assertEquals("layers were added or removed after compile(): call compile(loss, optimizer, metrics) again "
+                    + "before fit/evaluate", e.getMessage());
+            assertThrows(IllegalStateException.class, () -> m.evaluate(data));
+            m.pop();
+            assertThrows(IllegalStateException.class, () -> m.fit(data, one), "pop changes the layers too");
+            m.compile(Losses.create("sparse_categorical_crossentropy"), Adam.builder().learningRate(0.01f).build(),
+                    List.of("accuracy"));
+            assertEquals(1, m.fit(data, one).epochs());
+        }
+    }
+
+    /** A label that is no class index is named by its sample in the caller's data, before any batch is drawn. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(BACKENDS)
+    void aSparseLabelThatIsNoClassIndexNamesItsSample(TestBackend backend) {
+        Backend be = backend.get();
+        float[] x = new float[8 * 4];
+        FitConfig one = FitConfig.builder().epochs(1).batchSize(4).build();
+        try (Sequential m = classifier(be)) {
+            for (float bad : new float[] {3f, -1f, 0.5f, Float.NaN}) {
+                float[] y = {0, 1, 2, 0, 1, 2, 0, 1};
+                y[5] = bad;
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> m.fit(new EncodedData(x, y, 8), one));
+                assertEquals("the training targets: sample 5 holds " + bad + ", not a class index in [0, 3) (loss "
+                        + "'sparse_categorical_crossentropy' on a model with 3 outputs)", e.getMessage());
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource(BACKENDS)
     void newHeadAfterPop(TestBackend backend) {
