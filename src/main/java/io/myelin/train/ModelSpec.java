@@ -307,14 +307,7 @@ public final class ModelSpec {
         Object schedule = top.raw("lr_schedule");
         if (schedule != null) {
             ConfigObject c = scheduleObject(schedule);
-            LearningRateSchedule s;
-            try {
-                s = Schedules.fromConfig(c, optimizer.baseLearningRate(), CHECK_STEPS);
-            } catch (ConfigException e) {
-                throw e;
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(prefix + "lr_schedule: " + e.getMessage());
-            }
+            LearningRateSchedule s = Schedules.fromConfig(c, optimizer.baseLearningRate(), CHECK_STEPS);
             if (!optimizer.hasMomentumTerm() && !Float.isNaN(s.momentum(0, 0))
                     && (c.has("min_momentum") || c.has("max_momentum"))) {
                 throw c.error("min_momentum and max_momentum cycle the optimizer's momentum term, and "

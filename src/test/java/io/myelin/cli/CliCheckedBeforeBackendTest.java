@@ -134,7 +134,7 @@ class CliCheckedBeforeBackendTest {
                 refusedBeforeBackend(train(null, lr)));
         Path decay = Files.writeString(tmp.resolve("decay.json"), Files.readString(lr).replace("-1", "0.01")
                 .replace("\"step_decay\"", "{\"type\": \"step_decay\", \"factor\": -2}"));
-        assertTrue(refusedBeforeBackend(train(null, decay)).startsWith("error: " + decay + ": lr_schedule: "));
+        assertTrue(refusedBeforeBackend(train(null, decay)).startsWith("error: " + decay + ": lr_schedule (step_decay): "));
         Path huber = Files.writeString(tmp.resolve("huber.json"), Files.readString(lr).replace("-1", "0.01")
                 .replace("\"sparse_categorical_crossentropy\"", "{\"type\": \"huber\", \"delta\": -1}"));
         assertTrue(refusedBeforeBackend(train(null, huber)).startsWith("error: " + huber + ": loss: "));
