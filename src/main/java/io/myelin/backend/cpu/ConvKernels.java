@@ -44,6 +44,71 @@ final class ConvKernels {
 
     /** Unfolds images {@code [i0, i0+nb)} of x into cols (K, nb*P). */
     static void im2col(ConvGeometry g, float[] x, int i0, int nb, float[] cols) {
+        if (wholePlanes(g)) {
+            im2colPlanes(g, x, i0, nb, cols);
+        } else {
+            im2colRows(g, x, i0, nb, cols);
+        }
+    }
+
+    /**
+     * Whether a tap's output rows and its input rows are both contiguous, {@code W} floats apart: stride 1 and
+     * {@code OW == W} (a "same" stride-1 convolution with an odd kernel). Then {@link #im2colPlanes} copies
+     * each tap's in-image rows as one block.
+     */
+    static boolean wholePlanes(ConvGeometry g) {
+        return g.strideH() == 1 && g.strideW() == 1 && g.outWidth() == g.width();
+    }
+
+    /**
+     * {@link #im2colRows} for {@link #wholePlanes} geometries: per tap and image, one System.arraycopy of the
+     * rows whose input row is in the image, then zeros in the entries outside the image. The block copy also
+     * fills the left and right padding entries between its first and last row with neighbouring pixels;
+     * those entries are zeroed right after it, before im2col returns, so cols holds exactly what
+     * {@link #im2colRows} writes (no reader sees the intermediate state: cols is this thread's work array).
+     */
+    static void im2colPlanes(ConvGeometry g, float[] x, int i0, int nb, float[] cols) {
+        int h = g.height();
+        int w = g.width();
+        int kh = g.kernelH();
+        int kw = g.kernelW();
+        int oh = g.outHeight();
+        int plane = g.outputPlane();
+        int ld = nb * plane;
+        int inPlane = g.inputPlane();
+        int sample = g.inputSize();
+        for (int c = 0; c < g.channels(); c++) {
+            for (int a = 0; a < kh; a++) {
+                int rLo = Math.max(0, g.padTop() - a);
+                int rHi = Math.min(oh, h + g.padTop() - a);
+                for (int b = 0; b < kw; b++) {
+                    int row = (c * kh + a) * kw + b;
+                    int off = b - g.padLeft();
+                    int colLo = firstInside(off, 1);
+                    int colHi = Math.min(w, lastInside(off, 1, w) + 1);
+                    for (int img = 0; img < nb; img++) {
+                        int dst = row * ld + img * plane;
+                        if (rLo >= rHi || colLo >= colHi) {
+                            java.util.Arrays.fill(cols, dst, dst + plane, 0f);
+                            continue;
+                        }
+                        int src = (i0 + img) * sample + c * inPlane + (rLo + a - g.padTop()) * w + off;
+                        int first = dst + rLo * w;
+                        int last = dst + (rHi - 1) * w;
+                        System.arraycopy(x, src + colLo, cols, first + colLo, last - first + colHi - colLo);
+                        java.util.Arrays.fill(cols, dst, first + colLo, 0f);
+                        for (int r = first + w; r <= last; r += w) {
+                            java.util.Arrays.fill(cols, r - w + colHi, r + colLo, 0f);
+                        }
+                        java.util.Arrays.fill(cols, last + colHi, dst + plane, 0f);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Any geometry: im2col one output row at a time. */
+    static void im2colRows(ConvGeometry g, float[] x, int i0, int nb, float[] cols) {
         int h = g.height();
         int w = g.width();
         int kh = g.kernelH();
@@ -94,6 +159,16 @@ final class ConvKernels {
 
     /** Folds cols (K, nb*P) back into images {@code [i0, i0+nb)} of dx (assigned: summed over taps). */
     static void col2im(ConvGeometry g, float[] cols, int i0, int nb, float[] dx) {
+        col2im(g, cols, i0, nb, dx, g.strideW() == 1);
+    }
+
+    /**
+     * col2im, its rows added by {@link #addRow} (a loop the JIT vectorizes) when {@code unitStride} and the
+     * stride along W is 1, by the strided loop otherwise. The same bits either way: each dx element
+     * receives at most one term per (tap, image, output row), so its terms are added in the same
+     * (tap, image, row) order by both loops.
+     */
+    static void col2im(ConvGeometry g, float[] cols, int i0, int nb, float[] dx, boolean unitStride) {
         int h = g.height();
         int w = g.width();
         int kh = g.kernelH();
@@ -106,6 +181,7 @@ final class ConvKernels {
         int ld = nb * plane;
         int inPlane = g.inputPlane();
         int sample = g.inputSize();
+        boolean unit = unitStride && sw == 1;
         java.util.Arrays.fill(dx, i0 * sample, (i0 + nb) * sample, 0f);
         for (int c = 0; c < g.channels(); c++) {
             for (int a = 0; a < kh; a++) {
@@ -122,13 +198,24 @@ final class ConvKernels {
                                 continue;
                             }
                             int base = dstImg + ih * w + b - g.padLeft();
-                            for (int q = colLo; q < colHi; q++) {
-                                dx[base + q * sw] += cols[src + q];
+                            if (unit) {
+                                addRow(cols, src + colLo, dx, base + colLo, colHi - colLo);
+                            } else {
+                                for (int q = colLo; q < colHi; q++) {
+                                    dx[base + q * sw] += cols[src + q];
+                                }
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /** {@code dx[d, d+len) += cols[s, s+len)}. */
+    private static void addRow(float[] cols, int s, float[] dx, int d, int len) {
+        for (int i = 0; i < len; i++) {
+            dx[d + i] += cols[s + i];
         }
     }
 
