@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The CPU kernels' fast paths against their general routines on the same data, bit for bit: the 2x2
  * stride-2 max pool ({@link PoolKernels#maxForwardPairs} against {@link PoolKernels#maxForwardGeneral}), the
  * whole-plane im2col ({@link ConvKernels#im2colPlanes} against {@link ConvKernels#im2colRows}) and the
- * unit-stride col2im rows against the strided loop (bit for bit up to NaN payloads). Inputs are drawn from a small set of values with many
+ * whole-plane and unit-stride col2im against the strided loop (bit for bit up to NaN payloads). Inputs are drawn from a small set of values with many
  * ties, both zeros, both infinities and NaNs with distinct payloads (so a different NaN is caught too).
  */
 class FastPathKernelsTest {
