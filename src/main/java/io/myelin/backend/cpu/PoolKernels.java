@@ -88,8 +88,9 @@ final class PoolKernels {
      * The general path returns the first element equal to the window's Math.max, or the first NaN; in the
      * order "NaN above every number, -0.0 equal to 0.0" that is the first maximal element. A tournament in
      * which the earlier of two elements wins unless the later is strictly above it returns the first maximal
-     * element too (each comparison keeps the earliest maximal element of the elements it has seen, and the
-     * order is total), so value and argmax are the same bits; y is the winning element itself in both.
+     * element too (each comparison keeps the earliest maximal element of the elements it has seen, and any
+     * two elements compare), so value and argmax are the same bits; y is the winning element itself in both.
+     * {@code &}, not {@code &&}: both comparisons are evaluated, so there is no branch to mispredict.
      */
     private static boolean later(float v, float m) {
         return m == m & !(v <= m);
