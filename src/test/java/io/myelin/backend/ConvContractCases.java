@@ -182,9 +182,67 @@ final class ConvContractCases {
             b.maxPool2dForward(g, t(b, x, n, g.inputSize()), yOnly, null);
             Approx.assertExact(what("maxPool2dForward without argmax", g, n), toFloat(ref[0]), yOnly.toArray());
         }
+        maxPoolSpecialValues(b, r);
         ConvGeometry g = ConvGeometry.of(1, 4, 4, 2, 2, 2, 2, false);
         rejects("maxPool2dForward with a wrong output", "maxPool2dForward: y (2, 5) must be (2, 4)",
                 () -> b.maxPool2dForward(g, Tensor.zeros(b, 2, 16), Tensor.zeros(b, 2, 5), null));
+    }
+
+    /**
+     * Max pooling of the values where a maximum and its first position are easy to get wrong: NaN, both
+     * zeros, both infinities, ties. First every 2x2 window over {-inf, -0, 0, 1, NaN} (625 windows: NaN in
+     * each position, -0/0 in both orders, all--inf windows), as one image of 625 channels and as 5 images of
+     * 125; then random such values on {@link #SPECIAL_POOL}.
+     */
+    private static void maxPoolSpecialValues(Backend b, Random r) {
+        float[] v = {Float.NEGATIVE_INFINITY, -0f, 0f, 1f, Float.NaN};
+        float[] x = new float[625 * 4];
+        for (int i = 0; i < 625; i++) {
+            for (int k = 0, rest = i; k < 4; k++, rest /= 5) {
+                x[4 * i + k] = v[rest % 5];
+            }
+        }
+        maxPoolExact(b, ConvGeometry.of(625, 2, 2, 2, 2, 2, 2, false), 1, x, "every 2x2 window of specials");
+        maxPoolExact(b, ConvGeometry.of(125, 2, 2, 2, 2, 2, 2, false), 5, x, "every 2x2 window of specials");
+        float[] specials = {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, -0f, 0f, 1f, -1f, Float.NaN};
+        for (int[] s : SPECIAL_POOL) {
+            ConvGeometry g = pool(s);
+            int n = s[0];
+            float[] xs = new float[n * g.inputSize()];
+            for (int i = 0; i < xs.length; i++) {
+                xs[i] = specials[r.nextInt(specials.length)];
+            }
+            maxPoolExact(b, g, n, xs, "random specials");
+        }
+    }
+
+    /**
+     * (n, C, H, W, pool, stride, same) for {@link #maxPoolSpecialValues}: 2x2 stride-2 windows inside the
+     * image (even and odd sizes, the odd last row and column in no window; one image and several), "same"
+     * 2x2 stride 2 on odd sizes (the last windows clipped), and windows larger than the image.
+     */
+    static final int[][] SPECIAL_POOL = {
+            {1, 1, 2, 2, 2, 2, 0},
+            {1, 3, 5, 7, 2, 2, 0},
+            {4, 2, 6, 4, 2, 2, 0},
+            {2, 1, 28, 28, 2, 2, 0},
+            {3, 2, 7, 5, 2, 2, 1},
+            {2, 2, 1, 1, 2, 2, 1},
+            {2, 1, 2, 3, 3, 1, 1},
+            {1, 2, 3, 2, 5, 2, 1}};
+
+    private static void maxPoolExact(Backend b, ConvGeometry g, int n, float[] x, String inputs) {
+        double[][] ref = ConvReference.maxPool(g, n, x);
+        int outCols = g.channels() * g.outputPlane();
+        Tensor y = Tensor.full(b, -7f, n, outCols);
+        Tensor arg = Tensor.full(b, -7f, n, outCols);
+        b.maxPool2dForward(g, t(b, x, n, g.inputSize()), y, arg);
+        String what = what("maxPool2dForward", g, n) + " on " + inputs;
+        Approx.assertExact(what + " y", toFloat(ref[0]), y.toArray());
+        Approx.assertExact(what + " argmax", toFloat(ref[1]), arg.toArray());
+        Tensor yOnly = Tensor.full(b, -7f, n, outCols);
+        b.maxPool2dForward(g, t(b, x, n, g.inputSize()), yOnly, null);
+        Approx.assertExact(what + " without argmax", toFloat(ref[0]), yOnly.toArray());
     }
 
     private static void maxPool2dBackward(Backend b) {

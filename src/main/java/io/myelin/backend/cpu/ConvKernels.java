@@ -44,6 +44,71 @@ final class ConvKernels {
 
     /** Unfolds images {@code [i0, i0+nb)} of x into cols (K, nb*P). */
     static void im2col(ConvGeometry g, float[] x, int i0, int nb, float[] cols) {
+        if (wholePlanes(g)) {
+            im2colPlanes(g, x, i0, nb, cols);
+        } else {
+            im2colRows(g, x, i0, nb, cols);
+        }
+    }
+
+    /**
+     * Whether a tap's output rows and its input rows are both contiguous, {@code W} floats apart: stride 1 and
+     * {@code OW == W} (a "same" stride-1 convolution with an odd kernel). Then {@link #im2colPlanes} copies
+     * each tap's in-image rows as one block.
+     */
+    static boolean wholePlanes(ConvGeometry g) {
+        return g.strideH() == 1 && g.strideW() == 1 && g.outWidth() == g.width();
+    }
+
+    /**
+     * {@link #im2colRows} for {@link #wholePlanes} geometries: per tap and image, one System.arraycopy of the
+     * rows whose input row is in the image, then zeros in the entries outside the image. The block copy also
+     * fills the left and right padding entries between its first and last row with neighbouring pixels;
+     * those entries are zeroed right after it, before im2col returns, so cols holds exactly what
+     * {@link #im2colRows} writes (no reader sees the intermediate state: cols is this thread's work array).
+     */
+    static void im2colPlanes(ConvGeometry g, float[] x, int i0, int nb, float[] cols) {
+        int h = g.height();
+        int w = g.width();
+        int kh = g.kernelH();
+        int kw = g.kernelW();
+        int oh = g.outHeight();
+        int plane = g.outputPlane();
+        int ld = nb * plane;
+        int inPlane = g.inputPlane();
+        int sample = g.inputSize();
+        for (int c = 0; c < g.channels(); c++) {
+            for (int a = 0; a < kh; a++) {
+                int rLo = Math.max(0, g.padTop() - a);
+                int rHi = Math.min(oh, h + g.padTop() - a);
+                for (int b = 0; b < kw; b++) {
+                    int row = (c * kh + a) * kw + b;
+                    int off = b - g.padLeft();
+                    int colLo = firstInside(off, 1);
+                    int colHi = Math.min(w, lastInside(off, 1, w) + 1);
+                    for (int img = 0; img < nb; img++) {
+                        int dst = row * ld + img * plane;
+                        if (rLo >= rHi || colLo >= colHi) {
+                            java.util.Arrays.fill(cols, dst, dst + plane, 0f);
+                            continue;
+                        }
+                        int src = (i0 + img) * sample + c * inPlane + (rLo + a - g.padTop()) * w + off;
+                        int first = dst + rLo * w;
+                        int last = dst + (rHi - 1) * w;
+                        System.arraycopy(x, src + colLo, cols, first + colLo, last - first + colHi - colLo);
+                        java.util.Arrays.fill(cols, dst, first + colLo, 0f);
+                        for (int r = first + w; r <= last; r += w) {
+                            java.util.Arrays.fill(cols, r - w + colHi, r + colLo, 0f);
+                        }
+                        java.util.Arrays.fill(cols, last + colHi, dst + plane, 0f);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Any geometry: im2col one output row at a time. */
+    static void im2colRows(ConvGeometry g, float[] x, int i0, int nb, float[] cols) {
         int h = g.height();
         int w = g.width();
         int kh = g.kernelH();
@@ -92,8 +157,75 @@ final class ConvKernels {
         }
     }
 
-    /** Folds cols (K, nb*P) back into images {@code [i0, i0+nb)} of dx (assigned: summed over taps). */
+    /**
+     * Folds cols (K, nb*P) back into images {@code [i0, i0+nb)} of dx (assigned: summed over taps). cols is
+     * scratch afterwards: {@link #col2imPlanes} zeroes some of its padding entries.
+     */
     static void col2im(ConvGeometry g, float[] cols, int i0, int nb, float[] dx) {
+        col2im(g, cols, i0, nb, dx, true);
+    }
+
+    /**
+     * col2im on its fast paths when {@code fast} ({@link #col2imPlanes} for {@link #wholePlanes} geometries,
+     * else rows added by {@link #addRow}, a loop the JIT vectorizes, when the stride along W is 1), otherwise
+     * on the general strided loop. The same bits either way: each dx element receives at most one term per
+     * (tap, image, output row), and every path adds its terms in the same (tap, image, row) order.
+     */
+    static void col2im(ConvGeometry g, float[] cols, int i0, int nb, float[] dx, boolean fast) {
+        if (fast && wholePlanes(g)) {
+            col2imPlanes(g, cols, i0, nb, dx);
+        } else {
+            col2imRows(g, cols, i0, nb, dx, fast);
+        }
+    }
+
+    /**
+     * col2im for {@link #wholePlanes} geometries: per tap and image, the padding entries of cols between its
+     * first and last in-image row are set to 0 and the whole block is added with one {@link #addRow}. Adding
+     * those zeros changes no bit: every dx element starts at +0.0 and a round-to-nearest sum that starts at
+     * +0.0 is never -0.0, and {@code s + 0f == s} for every other s (NaN and infinities included); the terms
+     * that are not zero are added in the same order as in {@link #col2imRows}.
+     */
+    static void col2imPlanes(ConvGeometry g, float[] cols, int i0, int nb, float[] dx) {
+        int h = g.height();
+        int w = g.width();
+        int kh = g.kernelH();
+        int kw = g.kernelW();
+        int oh = g.outHeight();
+        int plane = g.outputPlane();
+        int ld = nb * plane;
+        int inPlane = g.inputPlane();
+        int sample = g.inputSize();
+        java.util.Arrays.fill(dx, i0 * sample, (i0 + nb) * sample, 0f);
+        for (int c = 0; c < g.channels(); c++) {
+            for (int a = 0; a < kh; a++) {
+                int rLo = Math.max(0, g.padTop() - a);
+                int rHi = Math.min(oh, h + g.padTop() - a);
+                for (int b = 0; b < kw; b++) {
+                    int row = (c * kh + a) * kw + b;
+                    int off = b - g.padLeft();
+                    int colLo = firstInside(off, 1);
+                    int colHi = Math.min(w, lastInside(off, 1, w) + 1);
+                    if (rLo >= rHi || colLo >= colHi) {
+                        continue;
+                    }
+                    for (int img = 0; img < nb; img++) {
+                        int src = row * ld + img * plane;
+                        int first = src + rLo * w;
+                        int last = src + (rHi - 1) * w;
+                        for (int r = first + w; r <= last; r += w) {
+                            java.util.Arrays.fill(cols, r - w + colHi, r + colLo, 0f);
+                        }
+                        int dst = (i0 + img) * sample + c * inPlane + (rLo + a - g.padTop()) * w + off;
+                        addRow(cols, first + colLo, dx, dst + colLo, last - first + colHi - colLo);
+                    }
+                }
+            }
+        }
+    }
+
+    /** col2im one output row at a time; rows added by {@link #addRow} when {@code unitStride} and stride 1. */
+    static void col2imRows(ConvGeometry g, float[] cols, int i0, int nb, float[] dx, boolean unitStride) {
         int h = g.height();
         int w = g.width();
         int kh = g.kernelH();
@@ -106,6 +238,7 @@ final class ConvKernels {
         int ld = nb * plane;
         int inPlane = g.inputPlane();
         int sample = g.inputSize();
+        boolean unit = unitStride && sw == 1;
         java.util.Arrays.fill(dx, i0 * sample, (i0 + nb) * sample, 0f);
         for (int c = 0; c < g.channels(); c++) {
             for (int a = 0; a < kh; a++) {
@@ -122,13 +255,24 @@ final class ConvKernels {
                                 continue;
                             }
                             int base = dstImg + ih * w + b - g.padLeft();
-                            for (int q = colLo; q < colHi; q++) {
-                                dx[base + q * sw] += cols[src + q];
+                            if (unit) {
+                                addRow(cols, src + colLo, dx, base + colLo, colHi - colLo);
+                            } else {
+                                for (int q = colLo; q < colHi; q++) {
+                                    dx[base + q * sw] += cols[src + q];
+                                }
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /** {@code dx[d, d+len) += cols[s, s+len)}. */
+    private static void addRow(float[] cols, int s, float[] dx, int d, int len) {
+        for (int i = 0; i < len; i++) {
+            dx[d + i] += cols[s + i];
         }
     }
 

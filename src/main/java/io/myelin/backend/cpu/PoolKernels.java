@@ -12,6 +12,92 @@ final class PoolKernels {
     }
 
     static void maxForward(ConvGeometry g, float[] x, float[] y, float[] argmax, int lo, int hi) {
+        if (pairWindows(g)) {
+            maxForwardPairs(g, x, y, argmax, lo, hi);
+        } else {
+            maxForwardGeneral(g, x, y, argmax, lo, hi);
+        }
+    }
+
+    /**
+     * Whether every window is 2x2 at stride 2 and lies inside the image (no padding; an odd last row or column
+     * is in no window): the common pooling, which {@link #maxForwardPairs} does without the general loops.
+     */
+    static boolean pairWindows(ConvGeometry g) {
+        return g.kernelH() == 2 && g.kernelW() == 2 && g.strideH() == 2 && g.strideW() == 2
+                && g.padTop() == 0 && g.padLeft() == 0
+                && 2 * g.outHeight() <= g.height() && 2 * g.outWidth() <= g.width();
+    }
+
+    /**
+     * Max pooling over 2x2 windows at stride 2 inside the image, one output row per {@link #maxPairsRow}.
+     * Same bits as {@link #maxForwardGeneral}: see {@link #later}.
+     */
+    static void maxForwardPairs(ConvGeometry g, float[] x, float[] y, float[] argmax, int lo, int hi) {
+        int inPlane = g.inputPlane();
+        int outPlane = g.outputPlane();
+        int w = g.width();
+        int ow = g.outWidth();
+        for (int plane = lo * g.channels(); plane < hi * g.channels(); plane++) {
+            int xo = plane * inPlane;
+            int yo = plane * outPlane;
+            for (int r = 0; r < g.outHeight(); r++) {
+                int pos = 2 * r * w;
+                if (argmax == null) {
+                    maxPairsRow(x, xo + pos, w, y, yo + r * ow, ow);
+                } else {
+                    maxPairsRow(x, xo + pos, w, y, argmax, yo + r * ow, ow, pos);
+                }
+            }
+        }
+    }
+
+    /**
+     * Output row {@code y[out, out+ow)} of the 2x2 windows whose top-left corners are x[top + 2q]; the
+     * argmax of window q is {@code pos + 2q} plus the offset k of its winner (0, 1, w or w+1). Each window is
+     * a tournament in row-major order, (a b) and (c d) then the two winners, a later element winning only
+     * when {@link #later} says so. The winner is picked by its offset and loaded again, so y gets its exact
+     * bits and the selections are integer ones (conditional moves, not branches on random data).
+     */
+    private static void maxPairsRow(float[] x, int top, int w, float[] y, float[] argmax, int out, int ow, int pos) {
+        for (int q = 0; q < ow; q++) {
+            int i = top + 2 * q;
+            int k = winner(x, i, w);
+            y[out + q] = x[i + k];
+            argmax[out + q] = pos + 2 * q + k;
+        }
+    }
+
+    /** {@link #maxPairsRow} without the argmax. */
+    private static void maxPairsRow(float[] x, int top, int w, float[] y, int out, int ow) {
+        for (int q = 0; q < ow; q++) {
+            int i = top + 2 * q;
+            y[out + q] = x[i + winner(x, i, w)];
+        }
+    }
+
+    /** Offset (0, 1, w or w+1) of the first maximum of the 2x2 window whose top-left corner is x[i]. */
+    private static int winner(float[] x, int i, int w) {
+        int ab = later(x[i + 1], x[i]) ? 1 : 0;
+        int cd = later(x[i + w + 1], x[i + w]) ? w + 1 : w;
+        return later(x[i + cd], x[i + ab]) ? cd : ab;
+    }
+
+    /**
+     * Whether v, later in window order, replaces the maximum so far m: v is greater, or v is NaN and m is not.
+     * The general path returns the first element equal to the window's Math.max, or the first NaN; in the
+     * order "NaN above every number, -0.0 equal to 0.0" that is the first maximal element. A tournament in
+     * which the earlier of two elements wins unless the later is strictly above it returns the first maximal
+     * element too (each comparison keeps the earliest maximal element of the elements it has seen, and any
+     * two elements compare), so value and argmax are the same bits; y is the winning element itself in both.
+     * {@code &}, not {@code &&}: both comparisons are evaluated, so there is no branch to mispredict.
+     */
+    private static boolean later(float v, float m) {
+        return m == m & !(v <= m);
+    }
+
+    /** Any geometry: each window clipped to the image, maximum then its first position. */
+    static void maxForwardGeneral(ConvGeometry g, float[] x, float[] y, float[] argmax, int lo, int hi) {
         int inPlane = g.inputPlane();
         int outPlane = g.outputPlane();
         int w = g.width();

@@ -33,21 +33,35 @@ public final class ConvStepProfile {
                 "maxpool fwd", "maxpool bwd"};
         double[][] t = new double[phases.length][reps];
         Random r = new Random(1);
+        // every array is allocated once and refilled each repetition: fresh 10 MB arrays per repetition made
+        // G1 collect (humongous allocations) inside whichever phase came next
+        float[][][] buf = new float[2][][];
+        for (int l = 0; l < 2; l++) {
+            ConvGeometry g = convs[l];
+            int f = filters[l];
+            int chunk = ConvKernels.chunkImages(g, n);
+            ConvGeometry p = pools[l];
+            int pooled = n * p.channels() * p.outputPlane();
+            buf[l] = new float[][] {new float[n * g.inputSize()], new float[f * g.patchSize()],
+                    new float[n * f * g.outputPlane()], new float[n * g.inputSize()], new float[f * g.patchSize()],
+                    new float[g.patchSize() * chunk * g.outputPlane()], new float[f * chunk * g.outputPlane()],
+                    new float[n * p.inputSize()], new float[pooled], new float[pooled], new float[n * p.inputSize()]};
+        }
         for (int rep = 0; rep < reps; rep++) {
             for (int l = 0; l < 2; l++) {
                 ConvGeometry g = convs[l];
                 int f = filters[l];
                 int k = g.patchSize();
                 int plane = g.outputPlane();
-                float[] x = random(r, n * g.inputSize());
-                float[] w = random(r, f * k);
-                float[] y = new float[n * f * plane];
-                float[] dx = new float[x.length];
-                float[] dw = new float[w.length];
+                float[] x = random(r, buf[l][0]);
+                float[] w = random(r, buf[l][1]);
+                float[] y = buf[l][2];
+                float[] dx = buf[l][3];
+                float[] dw = buf[l][4];
                 double[] sums = new double[f];
                 int chunk = ConvKernels.chunkImages(g, n);
-                float[] cols = new float[k * chunk * plane];
-                float[] out = new float[f * chunk * plane];
+                float[] cols = buf[l][5];
+                float[] out = buf[l][6];
                 for (int i0 = 0; i0 < n; i0 += chunk) {
                     int nb = Math.min(chunk, n - i0);
                     long a = System.nanoTime();
@@ -87,10 +101,10 @@ public final class ConvStepProfile {
                     }
                 }
                 ConvGeometry p = pools[l];
-                float[] px = random(r, n * p.inputSize());
-                float[] py = new float[n * p.channels() * p.outputPlane()];
-                float[] arg = new float[py.length];
-                float[] pdx = new float[px.length];
+                float[] px = random(r, buf[l][7]);
+                float[] py = buf[l][8];
+                float[] arg = buf[l][9];
+                float[] pdx = buf[l][10];
                 long a = System.nanoTime();
                 PoolKernels.maxForward(p, px, py, arg, 0, n);
                 long b = System.nanoTime();
@@ -112,9 +126,8 @@ public final class ConvStepProfile {
                 "total", total, n);
     }
 
-    private static float[] random(Random r, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
+    private static float[] random(Random r, float[] v) {
+        for (int i = 0; i < v.length; i++) {
             v[i] = (float) r.nextGaussian();
         }
         return v;
