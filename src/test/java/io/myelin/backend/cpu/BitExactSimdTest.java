@@ -1,6 +1,8 @@
 package io.myelin.backend.cpu;
 
 import io.myelin.backend.BinaryOp;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -20,11 +22,22 @@ class BitExactSimdTest {
         -0f, 0f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-40f, -1e-40f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
         Float.MAX_VALUE, -Float.MAX_VALUE, 1f, -1f};
 
-    /** The test JVM resolves jdk.incubator.vector (pom.xml's argLine), so the SIMD path is what the suite runs. */
+    /**
+     * Under Maven (surefire sets {@code myelin.test.execution}) the test JVM resolves jdk.incubator.vector
+     * (pom.xml's argLine), so the SIMD path is what the suite runs; elsewhere (the GPU bundle's jlinked runtime
+     * has no such module) these tests skip, and the scalar loops are what the contract suite checks.
+     */
+    @BeforeEach
+    void needsTheVectorModule() {
+        if (System.getProperty("myelin.test.execution") != null) {
+            assertTrue(Simd.ENABLED, "the test JVM must run with --add-modules jdk.incubator.vector (pom.xml argLine),"
+                    + " else the SIMD loops go untested");
+        }
+        Assumptions.assumeTrue(Simd.moduleResolved(), "this JVM has not resolved jdk.incubator.vector");
+    }
+
     @Test
-    void simdPathIsOnInTests() {
-        assertTrue(Simd.ENABLED, "the test JVM must run with --add-modules jdk.incubator.vector (pom.xml argLine),"
-                + " else the SIMD loops go untested");
+    void lanes() {
         assertTrue(VectorKernels.lanes() >= 4, "lanes " + VectorKernels.lanes());
     }
 
