@@ -1,5 +1,5 @@
 """Interleaved A/B of two Myelin jars (and the after jar with -Dmyelin.cpu.simd=never) against PyTorch CPU.
-Usage: ab_steps.py REPS BEFORE_JAR AFTER_JAR (run from the repository root)."""
+Usage: ab_steps.py REPS BEFORE_JAR AFTER_JAR [CONFIG,CONFIG...] (run from the repository root)."""
 import json, subprocess, statistics, sys, os, time
 reps = int(sys.argv[1])
 J = {"before": sys.argv[2], "after": sys.argv[3]}
@@ -14,6 +14,8 @@ cfgs = {
     "batch-256": ["--data", "synthetic", "--hidden", "256,256", "--batch-size", "256", "--steps", "96", "--warmup-steps", "48"],
     "batch-1024": ["--data", "synthetic", "--hidden", "256,256", "--batch-size", "1024", "--steps", "48", "--warmup-steps", "24"],
 }
+if len(sys.argv) > 4:
+    cfgs = {k: cfgs[k] for k in sys.argv[4].split(",")}
 torch = ["/usr/bin/python3", os.path.join("scripts", "bench_torch.py"), "--threads", "1", "--format", "json"]
 env = dict(os.environ, OPENBLAS_NUM_THREADS="2")
 res = {}
