@@ -81,7 +81,9 @@ def configurations(quick, epochs):
 
 
 def commands(jar, java_opts, torch_threads):
-    myelin = ["java"] + shlex.split(java_opts) + ["-jar", jar, "bench", "--backend", "cpu", "--format", "json"]
+    # as scripts/myelin: the CPU backend's SIMD loops need the jdk.incubator.vector module resolved
+    myelin = (["java", "--add-modules", "jdk.incubator.vector"] + shlex.split(java_opts)
+              + ["-jar", jar, "bench", "--backend", "cpu", "--format", "json"])
     torch = [PYTHON, os.path.join(ROOT, "scripts", "bench_torch.py"), "--threads", str(torch_threads), "--format", "json"]
     return {"myelin": myelin, "pytorch": torch}
 

@@ -568,6 +568,49 @@ final class ContractCases {
         Tensor y = Tensor.empty(b, 1, tail.length);
         b.activationForward(act, p, t(b, tail, 1, tail.length), y);
         Approx.assertSpecials(id + " large |x|", tail, want, y.toArray(), TAIL_ATOL, Tol.TRANSC.rtol(), false);
+        if (act == Activation.RELU || act == Activation.LEAKY_RELU) {
+            selectSpecials(b, act, p, id, false);
+        }
+    }
+
+    /** x values whose "x > 0" a fast path gets wrong most easily: NaN, both zeros, the smallest subnormals, infinities. */
+    static final float[] SELECT_X = {Float.NaN, -0f, 0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.POSITIVE_INFINITY,
+                                     Float.NEGATIVE_INFINITY, 1.5f, -1.5f, Float.MAX_VALUE, -Float.MAX_VALUE, 1e-40f};
+    /** dy values a select must pass through unchanged or replace (never multiply: inf * 0 and NaN * 0 are NaN). */
+    static final float[] SELECT_DY = {1f, -0f, 0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, -2.5f};
+
+    /**
+     * relu and leaky_relu are selects on {@code x > 0}, which is false for NaN and -0: bit for bit,
+     * {@code relu(x) = x > 0 ? x : +0}, {@code leaky(x) = x > 0 ? x : p*x}, and the derivatives
+     * {@code x > 0 ? dy : +0} and {@code x > 0 ? dy : p*dy}, for every pair of {@link #SELECT_X} x {@link #SELECT_DY}
+     * (the periods 12 and 7 meet every pair in 84 elements), at every position of rows longer than a SIMD register
+     * and at a ragged tail (7 x 37: 259 elements).
+     */
+    private static void selectSpecials(Backend b, Activation act, float p, String id, boolean backward) {
+        int rows = 7;
+        int cols = 37;
+        int n = rows * cols;
+        float[] x = new float[n];
+        float[] dy = new float[n];
+        float[] y = new float[n];
+        float[] dx = new float[n];
+        boolean leaky = act == Activation.LEAKY_RELU;
+        for (int i = 0; i < n; i++) {
+            x[i] = SELECT_X[i % SELECT_X.length];
+            dy[i] = SELECT_DY[i % SELECT_DY.length];
+            y[i] = x[i] > 0 ? x[i] : leaky ? p * x[i] : 0f;
+            dx[i] = x[i] > 0 ? dy[i] : leaky ? p * dy[i] : 0f;
+        }
+        Tensor tx = t(b, x, rows, cols);
+        if (!backward) {
+            Tensor ty = Tensor.empty(b, rows, cols);
+            b.activationForward(act, p, tx, ty);
+            Approx.assertExact(id + " specials", y, ty.toArray());
+        } else {
+            Tensor tdx = Tensor.empty(b, rows, cols);
+            b.activationBackward(act, p, tx, t(b, y, rows, cols), t(b, dy, rows, cols), tdx);
+            Approx.assertExact(id + " specials", dx, tdx.toArray());
+        }
     }
 
     /**
@@ -619,6 +662,9 @@ final class ContractCases {
         Tensor dx = Tensor.empty(b, 1, tail.length);
         b.activationBackward(act, p, t(b, tail, 1, tail.length), t(b, ty, 1, tail.length), t(b, ones, 1, tail.length), dx);
         Approx.assertSpecials(id + " large |x|", tail, want, dx.toArray(), TAIL_ATOL, Tol.TRANSC.rtol(), false);
+        if (act == Activation.RELU || act == Activation.LEAKY_RELU) {
+            selectSpecials(b, act, p, id, true);
+        }
     }
 
     private static void preluForward(Backend b) {

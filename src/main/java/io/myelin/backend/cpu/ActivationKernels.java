@@ -35,13 +35,17 @@ final class ActivationKernels {
                 }
             }
             case RELU -> {
-                for (int i = lo; i < hi; i++) {
-                    y[i] = x[i] > 0 ? x[i] : 0f;
+                if (Simd.ENABLED) {
+                    VectorKernels.reluForward(x, y, lo, hi);
+                } else {
+                    reluForwardScalar(x, y, lo, hi);
                 }
             }
             case LEAKY_RELU -> {
-                for (int i = lo; i < hi; i++) {
-                    y[i] = x[i] > 0 ? x[i] : p * x[i];
+                if (Simd.ENABLED) {
+                    VectorKernels.leakyReluForward(p, x, y, lo, hi);
+                } else {
+                    leakyReluForwardScalar(p, x, y, lo, hi);
                 }
             }
             case ELU -> {
@@ -95,13 +99,17 @@ final class ActivationKernels {
                 }
             }
             case RELU -> {
-                for (int i = lo; i < hi; i++) {
-                    dx[i] = x[i] > 0 ? dy[i] : 0f;
+                if (Simd.ENABLED) {
+                    VectorKernels.reluBackward(x, dy, dx, lo, hi);
+                } else {
+                    reluBackwardScalar(x, dy, dx, lo, hi);
                 }
             }
             case LEAKY_RELU -> {
-                for (int i = lo; i < hi; i++) {
-                    dx[i] = x[i] > 0 ? dy[i] : p * dy[i];
+                if (Simd.ENABLED) {
+                    VectorKernels.leakyReluBackward(p, x, dy, dx, lo, hi);
+                } else {
+                    leakyReluBackwardScalar(p, x, dy, dx, lo, hi);
                 }
             }
             case ELU -> {
@@ -138,6 +146,35 @@ final class ActivationKernels {
                     dx[i] = (float) (dy[i] * (s + p * v * s * (1 - s)));
                 }
             }
+        }
+    }
+
+    // The ReLU family's scalar loops: the reference for VectorKernels and the path without jdk.incubator.vector.
+    // C2 17 compiles the conditional to a branch (x86 has no conditional move for float registers), never to SIMD.
+    // The contract (CPU and kernels/activations.cu alike): NaN and -0 are not > 0, so relu gives +0 for them and
+    // their dx is +0 (a select, not dy * 0: an infinite or NaN dy at x <= 0 gives +0, and dy = -0 at x > 0 stays -0).
+
+    static void reluForwardScalar(float[] x, float[] y, int lo, int hi) {
+        for (int i = lo; i < hi; i++) {
+            y[i] = x[i] > 0 ? x[i] : 0f;
+        }
+    }
+
+    static void reluBackwardScalar(float[] x, float[] dy, float[] dx, int lo, int hi) {
+        for (int i = lo; i < hi; i++) {
+            dx[i] = x[i] > 0 ? dy[i] : 0f;
+        }
+    }
+
+    static void leakyReluForwardScalar(float p, float[] x, float[] y, int lo, int hi) {
+        for (int i = lo; i < hi; i++) {
+            y[i] = x[i] > 0 ? x[i] : p * x[i];
+        }
+    }
+
+    static void leakyReluBackwardScalar(float p, float[] x, float[] dy, float[] dx, int lo, int hi) {
+        for (int i = lo; i < hi; i++) {
+            dx[i] = x[i] > 0 ? dy[i] : p * dy[i];
         }
     }
 

@@ -49,6 +49,7 @@ public final class CpuBackend extends Backend {
 
     /** A CPU backend with the given GEMM provider (benchmarks and tests compare providers). */
     public CpuBackend(Gemm gemm) {
+        Simd.check();
         this.gemm = gemm;
         this.splitLoops = splitLoops(gemm);
     }
@@ -117,7 +118,8 @@ public final class CpuBackend extends Backend {
     public String description() {
         String why = gemm.name().equals("native") ? null : GemmProviders.nativeUnavailableReason();
         return Parallel.cores() + " cores, Java " + Runtime.version().feature() + ", gemm=" + gemm.name() + " ("
-                + gemm.description() + "), loops " + (splitLoops ? "split across cores" : "on 1 thread")
+                + gemm.description() + "), loops " + (splitLoops ? "split across cores" : "on 1 thread") + ", "
+                + Simd.describe()
                 + (why == null ? "" : "; " + why);
     }
 
@@ -186,9 +188,9 @@ public final class CpuBackend extends Backend {
         boolean inline = inline(n);
         if (mode == Checks.Broadcast.FULL) {
             if (inline) {
-                ElementwiseKernels.binary(op, xs, ys, 0, os, 0, n);
+                ElementwiseKernels.binary(op, xs, ys, os, 0, n);
             } else {
-                Parallel.forRanges(n, n, (lo, hi) -> ElementwiseKernels.binary(op, xs, ys, lo, os, lo, hi - lo));
+                Parallel.forRanges(n, n, (lo, hi) -> ElementwiseKernels.binary(op, xs, ys, os, lo, hi));
             }
         } else if (mode == Checks.Broadcast.ROW) {
             if (inline) {

@@ -68,42 +68,91 @@ final class ElementwiseKernels {
         }
     }
 
-    /** {@code out[o + i] = x[o + i] (op) y[yo + i]} for i in [0, n): full or row-broadcast y. */
-    static void binary(BinaryOp op, float[] x, float[] y, int yo, float[] out, int o, int n) {
+    /**
+     * {@code out[i] = x[i] (op) y[i]} for i in [lo, hi): same-shape operands. One index for all three arrays:
+     * with separate offsets for x/out and y, HotSpot 17's C2 cannot tell that the store to out and the load of y
+     * do not overlap, and leaves the loop scalar (about 3x slower on 2^18 floats; docs/benchmarks.md).
+     */
+    static void binary(BinaryOp op, float[] x, float[] y, float[] out, int lo, int hi) {
         switch (op) {
             case ADD -> {
-                for (int i = 0; i < n; i++) {
-                    out[o + i] = x[o + i] + y[yo + i];
+                for (int i = lo; i < hi; i++) {
+                    out[i] = x[i] + y[i];
                 }
             }
             case SUB -> {
-                for (int i = 0; i < n; i++) {
-                    out[o + i] = x[o + i] - y[yo + i];
+                for (int i = lo; i < hi; i++) {
+                    out[i] = x[i] - y[i];
                 }
             }
             case MUL -> {
-                for (int i = 0; i < n; i++) {
-                    out[o + i] = x[o + i] * y[yo + i];
+                for (int i = lo; i < hi; i++) {
+                    out[i] = x[i] * y[i];
                 }
             }
             case DIV -> {
-                for (int i = 0; i < n; i++) {
-                    out[o + i] = x[o + i] / y[yo + i];
+                for (int i = lo; i < hi; i++) {
+                    out[i] = x[i] / y[i];
                 }
             }
             case MAX -> {
-                for (int i = 0; i < n; i++) {
-                    out[o + i] = Math.max(x[o + i], y[yo + i]);
+                for (int i = lo; i < hi; i++) {
+                    out[i] = Math.max(x[i], y[i]);
                 }
             }
             case MIN -> {
-                for (int i = 0; i < n; i++) {
-                    out[o + i] = Math.min(x[o + i], y[yo + i]);
+                for (int i = lo; i < hi; i++) {
+                    out[i] = Math.min(x[i], y[i]);
                 }
             }
             case GREATER -> {
-                for (int i = 0; i < n; i++) {
-                    out[o + i] = x[o + i] > y[yo + i] ? 1f : 0f;
+                for (int i = lo; i < hi; i++) {
+                    out[i] = x[i] > y[i] ? 1f : 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code out[o + i] = x[o + i] (op) y[i]} for i in [from, n): one row against a row vector y. C2 leaves this
+     * loop scalar (the store to out and the load of y have different offsets, see above); {@link VectorKernels}
+     * runs ADD, SUB, MUL and DIV with SIMD lanes where {@link Simd#ENABLED}.
+     */
+    static void binaryRow(BinaryOp op, float[] x, float[] y, float[] out, int o, int n, int from) {
+        switch (op) {
+            case ADD -> {
+                for (int i = from; i < n; i++) {
+                    out[o + i] = x[o + i] + y[i];
+                }
+            }
+            case SUB -> {
+                for (int i = from; i < n; i++) {
+                    out[o + i] = x[o + i] - y[i];
+                }
+            }
+            case MUL -> {
+                for (int i = from; i < n; i++) {
+                    out[o + i] = x[o + i] * y[i];
+                }
+            }
+            case DIV -> {
+                for (int i = from; i < n; i++) {
+                    out[o + i] = x[o + i] / y[i];
+                }
+            }
+            case MAX -> {
+                for (int i = from; i < n; i++) {
+                    out[o + i] = Math.max(x[o + i], y[i]);
+                }
+            }
+            case MIN -> {
+                for (int i = from; i < n; i++) {
+                    out[o + i] = Math.min(x[o + i], y[i]);
+                }
+            }
+            case GREATER -> {
+                for (int i = from; i < n; i++) {
+                    out[o + i] = x[o + i] > y[i] ? 1f : 0f;
                 }
             }
         }
@@ -152,8 +201,12 @@ final class ElementwiseKernels {
 
     /** Rows [lo, hi) of a (rows, cols) x against a row vector y (1, cols). */
     static void binaryRowBroadcast(BinaryOp op, float[] x, float[] y, float[] out, int cols, int lo, int hi) {
+        if (Simd.ENABLED && VectorKernels.hasRowOp(op)) {
+            VectorKernels.binaryRowBroadcast(op, x, y, out, cols, lo, hi);
+            return;
+        }
         for (int r = lo; r < hi; r++) {
-            binary(op, x, y, 0, out, r * cols, cols);
+            binaryRow(op, x, y, out, r * cols, cols, 0);
         }
     }
 

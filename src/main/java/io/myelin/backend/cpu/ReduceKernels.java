@@ -32,15 +32,10 @@ final class ReduceKernels {
     static void cols(ReduceOp op, float[] x, int rows, int cols, float[] out, int lo, int hi) {
         switch (op) {
             case SUM -> {
-                // Row by row over the column block keeps the inner loop contiguous.
-                for (int c = lo; c < hi; c++) {
-                    out[c] = 0f;
-                }
-                for (int r = 0; r < rows; r++) {
-                    int o = r * cols;
-                    for (int c = lo; c < hi; c++) {
-                        out[c] += x[o + c];
-                    }
+                if (Simd.ENABLED) {
+                    VectorKernels.columnSums(x, rows, cols, out, lo, hi);
+                } else {
+                    columnSumsScalar(x, rows, cols, out, lo, hi);
                 }
             }
             case MAX -> {
@@ -52,6 +47,23 @@ final class ReduceKernels {
                 for (int c = lo; c < hi; c++) {
                     out[c] = argmax(x, c, cols, rows);
                 }
+            }
+        }
+    }
+
+    /**
+     * out[c] = x[0, c] + x[1, c] + ... in float, in row order, for columns [lo, hi). Row by row over the column
+     * block keeps the inner loop contiguous, but C2 17 leaves it scalar (the store to out and the load of x have
+     * different offsets); {@link VectorKernels#columnSums} adds the same terms in the same order with SIMD lanes.
+     */
+    static void columnSumsScalar(float[] x, int rows, int cols, float[] out, int lo, int hi) {
+        for (int c = lo; c < hi; c++) {
+            out[c] = 0f;
+        }
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int c = lo; c < hi; c++) {
+                out[c] += x[o + c];
             }
         }
     }

@@ -204,4 +204,27 @@ class CpuBackendTest {
             }
         }
     }
+
+    /** -Dmyelin.cpu.simd: a value that is no mode is refused by name; the description says which loops run. */
+    @Test
+    void simdSettingIsCheckedAndDescribed() {
+        String old = System.getProperty("myelin.cpu.simd");
+        try {
+            System.setProperty("myelin.cpu.simd", "sometimes");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, CpuBackend::new);
+            assertTrue(e.getMessage().contains("-Dmyelin.cpu.simd must be auto, always or never, got 'sometimes'"),
+                    e.getMessage());
+            System.setProperty("myelin.cpu.simd", "never");   // accepted; on or off was fixed when Simd initialized
+            try (CpuBackend b = new CpuBackend()) {
+                assertTrue(b.description().contains(Simd.ENABLED ? "SIMD select loops" : "scalar select loops"),
+                        b.description());
+            }
+        } finally {
+            if (old == null) {
+                System.clearProperty("myelin.cpu.simd");
+            } else {
+                System.setProperty("myelin.cpu.simd", old);
+            }
+        }
+    }
 }
