@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
  * output is no probability); with {@code --mc-dropout} the outputs are means and {@code std_…} columns follow.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Predict every row of a CSV file or standard input with a trained model (CSV to stdout or --out).")
+        description = "Predict with a trained model: every row of a CSV file or standard input, with or without the "
+                + "label column, or the test part of a dataset (default: the run's test data); CSV to stdout or --out FILE.")
 final class PredictCommand implements Callable<Integer> {
     @Mixin
     ScoringOptions scoring;
