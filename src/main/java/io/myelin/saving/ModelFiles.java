@@ -91,11 +91,13 @@ public final class ModelFiles {
         for (Parameter p : model.namedTensors()) {
             byName.put(p.name(), p);
         }
-        for (NamedTensor t : f.tensors().values()) {
-            if (!byName.containsKey(t.name()) && !isStepCounter(model, t.name())) {
-                throw new ModelFileException(file + ": tensor '" + t.name() + "' does not exist in the model; "
-                        + "model tensors: " + byName.keySet());
-            }
+        List<String> unknown = f.tensors().keySet().stream()
+                .filter(n -> !byName.containsKey(n) && !isStepCounter(model, n)).toList();
+        if (!unknown.isEmpty()) {
+            throw new ModelFileException(file + ": tensor '" + unknown.get(0) + "' does not exist in the model"
+                    + (unknown.size() == 1 ? "" : " (nor do " + (unknown.size() - 1) + " more of the file's: "
+                            + IoMessages.quote(String.join(", ", unknown.subList(1, unknown.size())), 200) + ")")
+                    + "; model tensors: " + byName.keySet());
         }
         // Shapes are compared in the model's layer order, so the first layer whose size differs is the one named.
         List<String> mismatched = new ArrayList<>();
