@@ -71,6 +71,12 @@ for provider in simple logback; do
         -P"$provider" clean compile dependency:build-classpath -Dmdep.outputFile="$tmp/cp-$provider.txt") \
         >"$tmp/app-$provider.log" 2>&1; then
     sed 's/\x1b\[[0-9;]*m//g' "$tmp/app-$provider.log" >&2
+    # Offline, a dependency only the application uses (logback the first time) is missing, not Myelin broken.
+    if [ -n "$offline" ] && grep -q "in offline mode and the artifact" "$tmp/app-$provider.log"; then
+      missing=$(grep -o "the artifact [^ ]* has not been downloaded" "$tmp/app-$provider.log" | head -1 | cut -d' ' -f3)
+      fail "the application's dependency ${missing:-(above)} is not in the local repository ($repo) and this run is" \
+        "offline: run scripts/check-consumer.sh --online once to fetch it"
+    fi
     fail "the application does not build against io.myelin:myelin:$version ($provider)"
   fi
   tr ':' '\n' < "$tmp/cp-$provider.txt" | grep . > "$tmp/jars-$provider.txt"

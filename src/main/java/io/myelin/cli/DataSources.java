@@ -255,9 +255,31 @@ final class DataSources {
             throw new UserError(run + " was not trained on a CSV file (its data: " + saved.data() + "), so it cannot "
                     + "read " + table.source() + "; give --data digits, fashion-mnist or a directory of IDX files");
         }
+        if (labels && !schema.hasLabelColumn(table, label) && onlyFeatures(schema, table, label)) {
+            // Only the model's features, no label: rows for predict, not evaluate. Any other mismatch (a misspelt
+            // label column, a missing feature) gets the error of the encoding below, with its near misses.
+            String labelName = label != null ? label : schema.label();
+            String source = table.source();
+            throw new UserError((source.equals("standard input") ? "standard input" : "file " + source)
+                    + (table.format().header() ? " has no label column '" + IoMessages.quote(labelName) + "' (columns: "
+                            + IoMessages.quote(String.join(", ", table.names()), 200) + ")"
+                            : " has no label column: its " + table.names().size() + " columns are the model's features")
+                    + ", and evaluate compares predictions with labels; to score rows without labels use: "
+                    + "scripts/myelin predict " + run + " --data " + (source.equals("standard input") ? "-" : source));
+        }
         CsvSchema.Encoded e = schema.encode(table, label, labels);
         return new Rows(e.x(), e.n(), e.numFeatures(), e.rows(), e.hasLabels() ? e.dataset() : null,
                 table.source() + " (" + e.n() + " rows)");
+    }
+
+    /** Whether {@code table} holds exactly the model's feature columns (and no label column). */
+    private static boolean onlyFeatures(CsvSchema schema, CsvTable table, String label) {
+        try {
+            schema.encode(table, label, false);
+            return true;
+        } catch (DataException e) {
+            return false;
+        }
     }
 
     private static Dataset inFileOrder(Dataset d) {

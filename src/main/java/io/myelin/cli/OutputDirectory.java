@@ -17,7 +17,35 @@ final class OutputDirectory {
 
     /** @throws UserError naming {@code --out} and the reason (an existing file, a read-only or pseudo file system) */
     static void checkWritable(Path out) {
-        Path abs = out.toAbsolutePath().normalize();
+        checkDirectory(out, out);
+    }
+
+    /**
+     * Checks, before any work, that {@code --out FILE} (a single output file, such as predict's CSV) can be
+     * written: it is not a directory, it does not exist unless {@code force} (the house rule of {@code train
+     * --out}: nothing is replaced without {@code --force}), and its directory exists or can be made and takes
+     * a new file (the file itself is then written atomically).
+     *
+     * @throws UserError naming {@code --out} and the reason
+     */
+    static void checkNewFile(Path out, boolean force) {
+        if (Files.isDirectory(out)) {
+            throw new UserError("--out " + out + " is a directory; give the name of the file to write, e.g. --out "
+                    + out.resolve("predictions.csv"));
+        }
+        if (Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !force) {
+            throw new UserError("--out " + out + " already exists; choose another file, or add --force to replace it");
+        }
+        Path parent = out.toAbsolutePath().normalize().getParent();
+        if (parent == null) {
+            throw new UserError("--out " + out + " is not a file name");
+        }
+        checkDirectory(out, parent);
+    }
+
+    /** Checks that {@code dir} is or can become a directory that takes new files; messages name {@code --out out}. */
+    private static void checkDirectory(Path out, Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
         Path existing = abs;
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
@@ -26,7 +54,7 @@ final class OutputDirectory {
             throw new UserError("--out " + out + " cannot be created: no part of the path exists");
         }
         if (!Files.isDirectory(existing)) {
-            throw new UserError("--out " + out + (existing.equals(abs) ? " is an existing file, not a directory"
+            throw new UserError("--out " + out + (existing.equals(out.toAbsolutePath().normalize()) ? " is an existing file, not a directory"
                     : " cannot be created: " + existing + " is a file, not a directory"));
         }
         if (existing.startsWith("/proc") || existing.startsWith("/sys")) {

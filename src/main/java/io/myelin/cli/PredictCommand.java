@@ -4,13 +4,13 @@ import io.myelin.backend.Backend;
 import io.myelin.data.Normalizer;
 import io.myelin.data.Task;
 import io.myelin.io.AtomicFiles;
+import io.myelin.io.OutputWriteException;
 import io.myelin.loss.Loss;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -26,13 +26,19 @@ import java.util.concurrent.Callable;
  * output is no probability); with {@code --mc-dropout} the outputs are means and {@code std_…} columns follow.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Predict every row of a CSV file or standard input with a trained model (CSV to stdout or --out).")
+        description = "Predict with a trained model: every row of a CSV file or standard input, with or without the "
+                + "label column, or the test part of a dataset (default: the run's test data); CSV to stdout or --out FILE.")
 final class PredictCommand implements Callable<Integer> {
     @Mixin
     ScoringOptions scoring;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the CSV to FILE (atomically) instead of stdout.")
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Write the CSV to FILE instead of stdout, atomically (all or nothing); an existing FILE is "
+                    + "refused unless --force is given.")
     Path out;
+
+    @Option(names = "--force", description = "Replace an existing --out FILE.")
+    boolean force;
 
     @Option(names = "--limit", paramLabel = "N", description = "Score only the first N rows (default: every row).")
     Integer limit;
@@ -54,6 +60,11 @@ final class PredictCommand implements Callable<Integer> {
         }
         String csvText;
         backend.check();
+        if (out != null) {
+            OutputDirectory.checkNewFile(out, force);
+        } else if (force) {
+            throw new UserError("--force replaces an existing --out FILE, but no --out was given (the CSV goes to stdout)");
+        }
         // The run and the data are read and checked before a backend starts: a mistake is the first line printed.
         Map<String, Object> modelJson = SavedModel.read(scoring.run);
         DataSources.Rows rows = scoring.rows(modelJson, false);
@@ -78,7 +89,7 @@ final class PredictCommand implements Callable<Integer> {
             try {
                 AtomicFiles.writeString(out, csvText);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+                throw new OutputWriteException(out, e);
             }
             System.err.println("wrote " + out);
         }

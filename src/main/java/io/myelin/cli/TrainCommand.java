@@ -223,9 +223,8 @@ final class TrainCommand implements Callable<Integer> {
             } else if (initWeights != null) {
                 ModelFiles.loadInitialWeights(net, initWeights).report().forEach(System.err::println);
             }
-            System.err.println("data: " + run.data().description() + "; model: " + net.inputFeatures() + " -> "
-                    + net.outputFeatures() + ", " + net.parameters().stream().mapToLong(p -> p.value().size()).sum()
-                    + " parameters; backend: " + be.capabilities().label(be.name()));
+            System.err.println("data: " + run.data().description() + "; model: " + net.summaryLine() + "; backend: "
+                    + be.capabilities().label(be.name()));
             FitConfig.Builder cfg = FitConfig.builder().epochs(run.epochs()).batchSize(run.batchSize())
                     .shuffle(run.shuffle()).validationSplit(run.validationSplit()).callback(new ProgressBar(System.err));
             if (resumeFrom != null && !run.reportsOnly()) {

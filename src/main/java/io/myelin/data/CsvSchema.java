@@ -190,7 +190,7 @@ public final class CsvSchema {
             if (near == null) {
                 near = io.myelin.config.DidYouMean.nearest(name, t.names());
             }
-            throw new DataException("file " + t.source() + " has no column '" + IoMessages.quote(name) + "'"
+            throw new DataException("file " + t.source() + " has no label column '" + IoMessages.quote(name) + "'"
                     + (near == null ? "" : "; did you mean '" + IoMessages.quote(near) + "'?") + " (columns: "
                     + IoMessages.quote(String.join(", ", t.names()), 200) + ")"
                     + (t.names().size() == 1 ? delimiterHint(t.names().get(0), t.format().delimiter()) : ""));
@@ -211,6 +211,17 @@ public final class CsvSchema {
             }
         }
         return "";
+    }
+
+    /**
+     * Whether {@code t} holds the label column {@code labelColumn} (null: the training file's): with a header, a
+     * column of that name; without one, one column more than the model's feature columns.
+     */
+    public boolean hasLabelColumn(CsvTable t, String labelColumn) {
+        if (t.format().header()) {
+            return labelIndex(t, labelColumn != null ? labelColumn : label, false) >= 0;
+        }
+        return t.names().size() == features.size() + 1;
     }
 
     /**

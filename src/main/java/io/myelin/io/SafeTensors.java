@@ -262,12 +262,16 @@ public final class SafeTensors {
 
     // ---------------------------------------------------------------- writing
 
-    /** Atomically writes {@code content} as F32 tensors. */
+    /**
+     * Atomically writes {@code content} as F32 tensors.
+     *
+     * @throws OutputWriteException naming the file and the system's reason (a full disk, a read-only directory)
+     */
     public static void write(Path file, SafeTensorsFile content) {
         try {
             AtomicFiles.write(file, out -> writeTo(content, out));
         } catch (IOException e) {
-            throw new ModelFileException("cannot write " + file + ": " + e, e);
+            throw new OutputWriteException(file, e);
         }
     }
 

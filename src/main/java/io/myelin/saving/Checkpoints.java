@@ -90,6 +90,11 @@ public final class Checkpoints {
      * {@code FitConfig.Builder.resumeFrom}; it is also the model's {@link Sequential#resumeState()}.
      */
     public static ResumeState load(Sequential model, Path dir) {
+        if (model.optimizer() == null) {
+            throw new IllegalStateException("Checkpoints.load restores the optimizer's state as well as the weights, so "
+                    + "the model must be compiled first (compile with the run's loss and optimizer); to start a model "
+                    + "from the weights alone use ModelFiles.loadInitialWeights(model, " + dir.resolve(WEIGHTS) + ")");
+        }
         if (!Files.isDirectory(dir)) {
             throw new ModelFileException("checkpoint " + dir + " is not a directory");
         }

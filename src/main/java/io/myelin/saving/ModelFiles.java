@@ -1,5 +1,6 @@
 package io.myelin.saving;
 
+import io.myelin.config.IoMessages;
 import io.myelin.io.ModelFileException;
 import io.myelin.io.NamedTensor;
 import io.myelin.io.SafeTensors;
@@ -90,22 +91,41 @@ public final class ModelFiles {
         for (Parameter p : model.namedTensors()) {
             byName.put(p.name(), p);
         }
-        List<NamedTensor> used = new ArrayList<>();
-        for (NamedTensor t : f.tensors().values()) {
-            Parameter p = byName.get(t.name());
-            if (p == null) {
-                if (isStepCounter(model, t.name())) {
-                    continue;
+        List<String> unknown = f.tensors().keySet().stream()
+                .filter(n -> !byName.containsKey(n) && !isStepCounter(model, n)).toList();
+        if (!unknown.isEmpty()) {
+            throw new ModelFileException(file + ": tensor '" + unknown.get(0) + "' does not exist in the model"
+                    + (unknown.size() == 1 ? "" : " (nor do " + (unknown.size() - 1) + " more of the file's: "
+                            + IoMessages.quote(String.join(", ", unknown.subList(1, unknown.size())), 200) + ")")
+                    + "; model tensors: " + byName.keySet());
+        }
+        // Shapes are compared in the model's layer order, so the first layer whose size differs is the one named.
+        List<String> mismatched = new ArrayList<>();
+        String first = null;
+        for (Parameter p : byName.values()) {
+            NamedTensor t = f.tensors().get(p.name());
+            if (t != null && !Arrays.equals(t.shape(), p.fileShape())) {
+                if (first == null) {
+                    first = "tensor '" + t.name() + "' has shape " + Arrays.toString(t.shape()) + " but the model expects "
+                            + Arrays.toString(p.fileShape());
+                } else {
+                    mismatched.add(t.name());
                 }
-                throw new ModelFileException(file + ": tensor '" + t.name() + "' does not exist in the model; "
-                        + "model tensors: " + byName.keySet());
             }
-            if (!Arrays.equals(t.shape(), p.fileShape())) {
-                throw new ModelFileException(file + ": tensor '" + t.name() + "' has shape " + Arrays.toString(t.shape())
-                        + " but the model expects " + Arrays.toString(p.fileShape()));
+        }
+        if (first != null) {
+            throw new ModelFileException(file + ": " + first + (mismatched.isEmpty() ? "" : " (and " + mismatched.size()
+                    + " more tensor" + (mismatched.size() == 1 ? "" : "s") + " of another shape: "
+                    + IoMessages.quote(String.join(", ", mismatched), 200) + ")")
+                    + "; the file holds the weights of a model with other layer sizes than this one");
+        }
+        List<NamedTensor> used = new ArrayList<>();
+        for (Parameter p : byName.values()) {
+            NamedTensor t = f.tensors().get(p.name());
+            if (t != null) {
+                requireFinite(file, t);
+                used.add(t);
             }
-            requireFinite(file, t);
-            used.add(t);
         }
         if (requireAll) {
             List<String> missing = new ArrayList<>(byName.keySet());

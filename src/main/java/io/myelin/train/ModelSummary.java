@@ -25,18 +25,8 @@ final class ModelSummary {
         long trainable = 0;
         long frozen = 0;
         for (Layer l : model.layers()) {
-            long t = 0;
-            long f = 0;
-            for (Parameter p : l.parameters()) {
-                if (l.trainable()) {
-                    t += p.value().size();
-                } else {
-                    f += p.value().size();
-                }
-            }
-            for (Parameter p : l.buffers()) {
-                f += p.value().size();
-            }
+            long t = trainable(l);
+            long f = total(l) - t;
             trainable += t;
             frozen += f;
             sb.append(String.format(fmt, l.name() + " (" + l.type() + ")", Shapes.describeBatch(l.outputShape()), t, f));
@@ -45,5 +35,55 @@ final class ModelSummary {
         sb.append(String.format("Total params: %d%nTrainable params: %d%nNon-trainable params: %d%n",
                 trainable + frozen, trainable, frozen));
         return sb.toString();
+    }
+
+    /** A layer's values saved in its model file: parameters (of a frozen layer too) and buffers. */
+    static long total(Layer l) {
+        long n = 0;
+        for (Parameter p : l.parameters()) {
+            n += p.value().size();
+        }
+        for (Parameter p : l.buffers()) {
+            n += p.value().size();
+        }
+        return n;
+    }
+
+    /** The values training changes: the parameters of a trainable layer. */
+    static long trainable(Layer l) {
+        if (!l.trainable()) {
+            return 0;
+        }
+        long n = 0;
+        for (Parameter p : l.parameters()) {
+            n += p.value().size();
+        }
+        return n;
+    }
+
+    /**
+     * One line for a log: the shape after each layer that changes it ({@code 784 -> 256 -> 128 -> 10}, images as
+     * {@code (1, 28, 28) -> (32, 28, 28) -> ...}; activations, dropout and batch norm keep their input's shape
+     * and are not repeated), then the counts of {@link #render}'s last lines: {@code , 235914 parameters (235146
+     * trainable)}.
+     */
+    static String oneLine(Sequential model) {
+        StringBuilder sb = new StringBuilder(shape(model.inputShape()));
+        int[] previous = model.inputShape();
+        long total = 0;
+        long trainable = 0;
+        for (Layer l : model.layers()) {
+            if (!java.util.Arrays.equals(previous, l.outputShape())) {
+                previous = l.outputShape();
+                sb.append(" -> ").append(shape(previous));
+            }
+            total += total(l);
+            trainable += trainable(l);
+        }
+        return sb.append(", ").append(total).append(" parameters (").append(trainable).append(" trainable)").toString();
+    }
+
+    private static String shape(int[] s) {
+        return s.length == 1 ? Integer.toString(s[0]) : Shapes.describe(s);
     }
 }

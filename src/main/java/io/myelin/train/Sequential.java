@@ -419,6 +419,26 @@ public final class Sequential implements AutoCloseable {
         return ModelSummary.render(this);
     }
 
+    /**
+     * The model in one line, with the counts of {@link #summary()}: {@code 784 -> 256 -> 128 -> 10, 235914
+     * parameters (235146 trainable)}; the shape after each layer that changes it (images as {@code (1, 28,
+     * 28)}); parameters counts every value saved in the weights file (batch norm's running statistics and
+     * frozen layers included), trainable those training changes.
+     */
+    public String summaryLine() {
+        return ModelSummary.oneLine(this);
+    }
+
+    /** Every value saved in the weights file: parameters and buffers (summary's "Total params"). */
+    public long parameterCount() {
+        return layers.stream().mapToLong(ModelSummary::total).sum();
+    }
+
+    /** The values training changes: parameters of trainable layers (summary's "Trainable params"). */
+    public long trainableParameterCount() {
+        return layers.stream().mapToLong(ModelSummary::trainable).sum();
+    }
+
     @Override
     public void close() {
         for (Layer l : layers) {

@@ -61,12 +61,12 @@ class CliCsvHintsTest {
         Path data = Files.writeString(tmp.resolve("d.csv"), animalsCsv(",", true));
         CliRunner.Result r = train("--data", data.toString(), "--label-column", "Label");
         assertEquals(2, r.code(), r.err());
-        assertEquals("error: file " + data + " has no column 'Label'; did you mean 'label'? (columns: a, label, b, color)",
+        assertEquals("error: file " + data + " has no label column 'Label'; did you mean 'label'? (columns: a, label, b, color)",
                 r.lastErrLine());
         r = train("--data", data.toString(), "--label-column", "colour");
-        assertTrue(r.lastErrLine().contains("has no column 'colour'; did you mean 'color'?"), r.err());
+        assertTrue(r.lastErrLine().contains("has no label column 'colour'; did you mean 'color'?"), r.err());
         r = train("--data", data.toString(), "--label-column", "species");
-        assertEquals("error: file " + data + " has no column 'species' (columns: a, label, b, color)", r.lastErrLine());
+        assertEquals("error: file " + data + " has no label column 'species' (columns: a, label, b, color)", r.lastErrLine());
     }
 
     @Test

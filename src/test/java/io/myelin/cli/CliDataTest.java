@@ -64,7 +64,7 @@ class CliDataTest {
     void aLabelColumnThatDoesNotExistIsAnErrorInEveryCommand() throws IOException {
         Path data = animals();
         Path never = tmp.resolve("never");
-        String columns = "no column 'price' (columns: a, label, b, color)";
+        String columns = "no label column 'price' (columns: a, label, b, color)";
         assertUserError(columns, "train", "--data", data.toString(), "--label-column", "price", "--out", never.toString());
         assertUserError(columns, "lr-find", "--data", data.toString(), "--label-column", "price", "--out", never.toString());
         assertFalse(Files.exists(never));
@@ -203,7 +203,7 @@ class CliDataTest {
         ok("evaluate", tmp.resolve("runc2").toString(), "--backend", "cpu");
         assertUserError("--delimiter must be one character", "train", "--data", data.toString(), "--delimiter", "ab",
                 "--out", tmp.resolve("x").toString());
-        assertUserError("no column 'c9'", "train", "--data", data.toString(), "--no-header", "--delimiter", "tab",
+        assertUserError("no label column 'c9'", "train", "--data", data.toString(), "--no-header", "--delimiter", "tab",
                 "--label-column", "c9", "--out", tmp.resolve("x").toString());
     }
 

@@ -29,7 +29,7 @@ class CliOptionsTest {
             "--epochs", 2,       // train's total; bench's timed epochs
             "--steps", 2,        // lr-find's sweep; bench's step mode
             "--out", 3,          // a run directory, an lr-find directory, predict's CSV file
-            "--force", 2);       // a run directory, an lr-find directory
+            "--force", 3);       // a run directory, an lr-find directory, predict's CSV file
 
     private static Map<String, CommandLine> subcommands() {
         return new CommandLine(new MyelinCli()).getSubcommands();

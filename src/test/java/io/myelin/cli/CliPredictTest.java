@@ -95,6 +95,51 @@ class CliPredictTest {
     }
 
     @Test
+    void evaluateOnRowsWithoutLabelsSaysSoAndPointsToPredict() throws IOException {
+        Path unlabelled = DataFiles.write(tmp.resolve("new.csv"), testRows, false, a -> true);
+        CliRunner.Result r = CliRunner.run("evaluate", run.toString(), "--data", unlabelled.toString(), "--backend", "cpu");
+        assertEquals(2, r.code(), r.err());
+        assertEquals("error: file " + unlabelled + " has no label column 'label' (columns: a, b, color), and evaluate "
+                + "compares predictions with labels; to score rows without labels use: scripts/myelin predict " + run
+                + " --data " + unlabelled, r.lastErrLine());
+        r = CliRunner.runWithInput(Files.readString(unlabelled), "evaluate", run.toString(), "--data", "-", "--backend", "cpu");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.lastErrLine().startsWith("error: standard input has no label column 'label' (columns: a, b, color)")
+                && r.lastErrLine().endsWith("scripts/myelin predict " + run + " --data -"), r.err());
+        // A label column under another name is a near miss, not a file without labels.
+        Path renamed = Files.writeString(tmp.resolve("renamed.csv"), Files.readString(test).replace("a,label,b,color\n",
+                "a,Label,b,color\n"));
+        assertUserError("has no label column 'label'; did you mean 'Label'?", "evaluate", run.toString(), "--data",
+                renamed.toString(), "--backend", "cpu");
+        assertEquals(0, CliRunner.run("evaluate", run.toString(), "--data", renamed.toString(), "--label-column", "Label",
+                "--backend", "cpu").code());
+    }
+
+    @Test
+    void anExistingOutFileIsReplacedOnlyWithForceAndAtomically() throws IOException {
+        String expected = ok("predict", run.toString(), "--data", test.toString(), "--backend", "cpu").out();
+        Path written = Files.writeString(tmp.resolve("p.csv"), "an earlier result\n");
+        assertUserError("--out " + written + " already exists; choose another file, or add --force to replace it",
+                "predict", run.toString(), "--data", test.toString(), "--out", written.toString(), "--backend", "cpu");
+        assertEquals("an earlier result\n", Files.readString(written), "a refused --out is left as it was");
+        ok("predict", run.toString(), "--data", test.toString(), "--out", written.toString(), "--force", "--backend", "cpu");
+        assertEquals(expected, Files.readString(written));
+        assertUserError("--out " + tmp + " is a directory; give the name of the file to write", "predict", run.toString(),
+                "--data", test.toString(), "--out", tmp.toString(), "--backend", "cpu");
+        assertUserError("cannot be created: " + written + " is a file, not a directory", "predict", run.toString(),
+                "--data", test.toString(), "--out", written.resolve("p.csv").toString(), "--backend", "cpu");
+        assertUserError("--force replaces an existing --out FILE, but no --out was given", "predict", run.toString(),
+                "--data", test.toString(), "--force", "--backend", "cpu");
+        Path nested = tmp.resolve("new/dir/p.csv");
+        ok("predict", run.toString(), "--data", test.toString(), "--out", nested.toString(), "--backend", "cpu");
+        assertEquals(expected, Files.readString(nested), "missing directories are made");
+        try (java.util.stream.Stream<Path> files = Files.list(tmp)) {
+            assertEquals(List.of(), files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".tmp")).toList(),
+                    "no temporary file is left");
+        }
+    }
+
+    @Test
     void aShiftedColumnGivesOneWarningNamingIt() throws IOException {
         CliRunner.Result plain = ok("predict", run.toString(), "--data", test.toString(), "--backend", "cpu");
         assertFalse(plain.err().contains("warning"), plain.err());

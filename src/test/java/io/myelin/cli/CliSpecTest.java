@@ -60,6 +60,16 @@ class CliSpecTest {
                 "--backend", "cpu", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(Files.exists(out.resolve("model.json")));
+        // The start line shows the hidden width and the counts of summary: dense 64*16+16 = 1040, batch norm
+        // 16+16 trainable and 16+16 running statistics, prelu 16 slopes, dense 16*10+10 = 170.
+        long trainable = 1040 + 32 + 16 + 170;
+        long total = trainable + 32;
+        assertTrue(r.err().contains("; model: 64 -> 16 -> 10, " + total + " parameters (" + trainable + " trainable); "),
+                r.err());
+        CliRunner.Result summary = CliRunner.run("summary", out.toString());
+        assertEquals(0, summary.code(), summary.err());
+        assertTrue(summary.out().contains("Total params: " + total + "\nTrainable params: " + trainable + "\n"),
+                summary.out());
     }
 
     @Test

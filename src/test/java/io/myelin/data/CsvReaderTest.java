@@ -132,7 +132,7 @@ class CsvReaderTest {
         assertContains(error(new CsvReader(), "\n\n"), "is empty");
         assertContains(error(new CsvReader(), "a,b,label\n"), "has a header but no data rows");
         assertContains(error(new CsvReader().labelColumn("price"), "a,b,label\n1,2,3\n"),
-                "no column 'price' (columns: a, b, label)");
+                "no label column 'price' (columns: a, b, label)");
         assertContains(error(new CsvReader(), "a,label\n\"1,2\n"), "row 2 has a quoted field that is never closed");
         assertContains(error(new CsvReader(), "label\n1\n"), "only the label column 'label'");
         assertContains(error(new CsvReader().labelColumn("a"), "a,a,y\n1,2,3\n"), "more than one column named 'a'");

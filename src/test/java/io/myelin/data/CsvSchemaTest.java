@@ -56,7 +56,7 @@ class CsvSchemaTest {
         String extra = error(() -> s.encode(table("size,color,weight,y\n1,red,3,cat\n"), null, true));
         assertTrue(extra.contains("has column weight the model was not trained on"), extra);
         String noLabel = error(() -> s.encode(table("size,color\n1,red\n"), null, true));
-        assertTrue(noLabel.contains("has no column 'y' (columns: size, color)"), noLabel);
+        assertTrue(noLabel.contains("has no label column 'y' (columns: size, color)"), noLabel);
         String kind = error(() -> s.encode(table("size,color,y\nbig,red,cat\n"), null, true));
         assertTrue(kind.contains("'big' is not a number, but the model was trained on numbers in this column"), kind);
     }

@@ -69,6 +69,32 @@ class ConvolutionalModelTest {
     }
 
     @Test
+    void theOneLineNamesEachShapeChangeAndTheSummarysCounts() {
+        String spec = """
+                {"input_shape": [3, 20, 20],
+                 "layers": [{"type": "conv2d", "filters": 2, "kernel_size": 3, "padding": "same", "trainable": false},
+                            {"type": "batchnorm"},
+                            {"type": "maxpool2d"},
+                            {"type": "flatten"},
+                            {"type": "dense", "units": 4, "activation": "relu"},
+                            {"type": "dropout", "rate": 0.5},
+                            {"type": "dense", "units": 2}],
+                 "loss": "mse"}""";
+        try (Sequential m = ModelSpec.parse(spec, "line.json").build(cpu, 1)) {
+            // conv 2*3*3*3+2 = 56 frozen; batch norm 2 weights + 2 biases trainable, 2 + 2 running statistics;
+            // dense 200*4+4 = 804, dense 4*2+2 = 10.
+            long trainable = 4 + 804 + 10;
+            long total = 56 + 8 + 804 + 10;
+            assertEquals("(3, 20, 20) -> (2, 20, 20) -> (2, 10, 10) -> 200 -> 4 -> 2, " + total + " parameters ("
+                    + trainable + " trainable)", m.summaryLine());
+            assertEquals(total, m.parameterCount());
+            assertEquals(trainable, m.trainableParameterCount());
+            String s = m.summary();
+            assertTrue(s.contains("Total params: " + total + "\n") && s.contains("Trainable params: " + trainable + "\n"), s);
+        }
+    }
+
+    @Test
     void shapesThroughStridesPaddingAndPooling() {
         try (Sequential m = new Sequential(cpu, new int[] {1, 28, 28}, 3)) {
             m.add(new Conv2D(8, 5, "relu"))                                   // valid: 24x24

@@ -266,8 +266,38 @@ class ResumeTest {
             other.compile(Losses.create("sparse_categorical_crossentropy"), Adam.builder().learningRate(0.01f).build(),
                     List.of());
             var e = assertThrows(io.myelin.io.ModelFileException.class, () -> Checkpoints.load(other, dir));
-            assertTrue(e.getMessage().contains("does not exist in the model"), e.getMessage());
+            assertTrue(e.getMessage().contains("does not exist in the model (nor do 5 more of the file's: "), e.getMessage());
             assertFalse(other.globalStep() > 0, "a failed load changes nothing");
         }
+        try (Sequential wider = new Sequential(be, 4, SEED)) {
+            wider.add(new Dense(17, "relu")).add(new BatchNormalization(0.9f, 1e-3f, true, true, false))
+                    .add(new Dropout(0.25f)).add(new Dense(3, "softmax"));
+            wider.compile(Losses.create("sparse_categorical_crossentropy"), c.optimizer().get(), List.of("accuracy"));
+            var e = assertThrows(io.myelin.io.ModelFileException.class, () -> Checkpoints.load(wider, dir));
+            assertEquals(dir.resolve(Checkpoints.WEIGHTS) + ": tensor 'dense_0.weight' has shape [16, 4] but the model "
+                    + "expects [17, 4] (and 6 more tensors of another shape: dense_0.bias, batchnorm_0.weight, "
+                    + "batchnorm_0.bias, batchnorm_0.running_mean, batchnorm_0.running_var, dense_1.weight); the file "
+                    + "holds the weights of a model with other layer sizes than this one", e.getMessage(),
+                    "the first layer that differs is named, in layer order");
+        }
+        try (Sequential uncompiled = new Sequential(be, 4, SEED)) {
+            uncompiled.add(new Dense(16, "relu")).add(new BatchNormalization(0.9f, 1e-3f, true, true, false))
+                    .add(new Dropout(0.25f)).add(new Dense(3, "softmax"));
+            var e = assertThrows(IllegalStateException.class, () -> Checkpoints.load(uncompiled, dir));
+            assertTrue(e.getMessage().startsWith("Checkpoints.load restores the optimizer's state as well as the weights, "
+                    + "so the model must be compiled first") && e.getMessage().contains("ModelFiles.loadInitialWeights"),
+                    e.getMessage());
+            assertEquals(List.of("dense_0.weight", "dense_0.bias", "batchnorm_0.weight", "batchnorm_0.bias",
+                    "batchnorm_0.running_mean", "batchnorm_0.running_var", "dense_1.weight", "dense_1.bias"),
+                    ModelFiles.loadInitialWeights(uncompiled, dir.resolve(Checkpoints.WEIGHTS)).loaded(),
+                    "the weights alone load without compile");
+        }
+        io.myelin.io.OutputWriteException w = assertThrows(io.myelin.io.OutputWriteException.class, () -> {
+            try (Sequential m = model(be, c)) {
+                ModelFiles.saveWeights(m, Path.of("/proc/myelin-weights.safetensors"));
+            }
+        });
+        assertTrue(w.getMessage().startsWith("cannot write /proc/myelin-weights.safetensors: ")
+                && !w.getMessage().contains("java."), "the reason in words, no class name: " + w.getMessage());
     }
 }

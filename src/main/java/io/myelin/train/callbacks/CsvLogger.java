@@ -5,7 +5,6 @@ import io.myelin.train.Callback;
 import io.myelin.train.TrainingState;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +36,7 @@ public final class CsvLogger implements Callback {
         try {
             AtomicFiles.write(file, csv.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            throw new io.myelin.io.OutputWriteException(file, e);
         }
     }
 }
