@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+import static io.myelin.testing.SpecMaps.typedSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -17,40 +18,30 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
  * wrong field, or read and then dropped fails here.
  */
 class OptimizerConfigTest {
-    private static Map<String, Object> spec(String type, Object... keysAndValues) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", type);
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            Object v = keysAndValues[i + 1];
-            m.put((String) keysAndValues[i], v instanceof Double d ? new BigDecimal(d.toString()) : v);
-        }
-        return m;
-    }
-
     /**
      * Per type, specs that between them set every key the type reads away from its default. The Nesterov and
      * EWA flags exclude each other, so the sgd family needs two.
      */
     private static final Map<String, List<Map<String, Object>>> EVERY_KEY = Map.of(
             "sgd", List.of(
-                    spec("sgd", "lr", 0.2, "momentum", 0.6, "nesterov", true, "weight_decay", 0.03, "clipnorm", 2.0),
-                    spec("sgd", "lr", 0.3, "momentum", 0.7, "ewa", true, "bias_correction", true, "weight_decay", 0.04,
+                    typedSpec("sgd", "lr", 0.2, "momentum", 0.6, "nesterov", true, "weight_decay", 0.03, "clipnorm", 2.0),
+                    typedSpec("sgd", "lr", 0.3, "momentum", 0.7, "ewa", true, "bias_correction", true, "weight_decay", 0.04,
                             "clipnorm", 3.0)),
             "momentum", List.of(
-                    spec("momentum", "lr", 0.2, "momentum", 0.5, "ewa", true, "bias_correction", true,
+                    typedSpec("momentum", "lr", 0.2, "momentum", 0.5, "ewa", true, "bias_correction", true,
                             "weight_decay", 0.01, "clipnorm", 1.5)),
             "nesterov", List.of(
-                    spec("nesterov", "lr", 0.05, "momentum", 0.8, "weight_decay", 0.02, "clipnorm", 0.5)),
+                    typedSpec("nesterov", "lr", 0.05, "momentum", 0.8, "weight_decay", 0.02, "clipnorm", 0.5)),
             "rmsprop", List.of(
-                    spec("rmsprop", "lr", 0.02, "rho", 0.7, "eps", 1e-4, "weight_decay", 0.01, "clipnorm", 4.0)),
+                    typedSpec("rmsprop", "lr", 0.02, "rho", 0.7, "eps", 1e-4, "weight_decay", 0.01, "clipnorm", 4.0)),
             "adam", List.of(
-                    spec("adam", "lr", 0.02, "beta1", 0.7, "beta2", 0.95, "eps", 1e-5, "weight_decay", 0.001,
+                    typedSpec("adam", "lr", 0.02, "beta1", 0.7, "beta2", 0.95, "eps", 1e-5, "weight_decay", 0.001,
                             "clipnorm", 5.0)),
             "adamw", List.of(
-                    spec("adamw", "lr", 0.003, "beta1", 0.6, "beta2", 0.9, "eps", 1e-6, "weight_decay", 0.05,
+                    typedSpec("adamw", "lr", 0.003, "beta1", 0.6, "beta2", 0.9, "eps", 1e-6, "weight_decay", 0.05,
                             "clipnorm", 1.0)),
             "adamax", List.of(
-                    spec("adamax", "lr", 0.004, "beta1", 0.5, "beta2", 0.99, "eps", 1e-3, "weight_decay", 0.2,
+                    typedSpec("adamax", "lr", 0.004, "beta1", 0.5, "beta2", 0.99, "eps", 1e-3, "weight_decay", 0.2,
                             "clipnorm", 0.25)));
 
     @Test

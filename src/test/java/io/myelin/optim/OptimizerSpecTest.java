@@ -5,10 +5,10 @@ import io.myelin.config.ConfigException;
 import io.myelin.config.ConfigObject;
 import org.junit.jupiter.api.Test;
 
-import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import static io.myelin.testing.SpecMaps.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,15 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * hyperparameters out of range.
  */
 class OptimizerSpecTest {
-    private static Map<String, Object> spec(Object... keysAndValues) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            Object v = keysAndValues[i + 1];
-            m.put((String) keysAndValues[i], v instanceof Double d ? new BigDecimal(d.toString()) : v);
-        }
-        return m;
-    }
-
     private static void writes(Map<String, Object> in, Class<? extends Optimizer> type, OptimizerKind kind,
                                Object... expectedSpec) {
         Optimizer o = OptimizerDefaultsTest.read(in);

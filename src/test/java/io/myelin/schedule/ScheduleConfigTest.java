@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
+import static io.myelin.testing.SpecMaps.typedSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,30 +25,22 @@ class ScheduleConfigTest {
     private static final float LR0 = 0.04f;
     private static final long STEPS = 500;
 
-    private static Map<String, Object> spec(String type, Object... keysAndValues) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", type);
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            Object v = keysAndValues[i + 1];
-            m.put((String) keysAndValues[i], v instanceof Double d ? new BigDecimal(d.toString()) : v);
-        }
-        return m;
-    }
-
     /** Every key each type reads, none at its default, so a key read into the wrong field shows. */
     private static final Map<String, Map<String, Object>> EVERY_KEY = Map.ofEntries(
-            Map.entry("constant", spec("constant", "warmup_steps", 7)),
-            Map.entry("step_decay", spec("step_decay", "factor", 0.3, "every", 4, "warmup_steps", 9)),
-            Map.entry("halving", spec("halving", "factor", 0.7, "every", 2)),
-            Map.entry("exponential_decay", spec("exponential_decay", "k", 0.02, "per_step", true, "warmup_steps", 3)),
-            Map.entry("cyclical", spec("cyclical", "min", 0.001, "max", 0.1, "step_size", 50, "mode", "exp_range",
+            Map.entry("constant", typedSpec("constant", "warmup_steps", 7)),
+            Map.entry("step_decay", typedSpec("step_decay", "factor", 0.3, "every", 4, "warmup_steps", 9)),
+            Map.entry("halving", typedSpec("halving", "factor", 0.7, "every", 2)),
+            Map.entry("exponential_decay", typedSpec("exponential_decay", "k", 0.02, "per_step", true,
+                    "warmup_steps", 3)),
+            Map.entry("cyclical", typedSpec("cyclical", "min", 0.001, "max", 0.1, "step_size", 50, "mode", "exp_range",
                     "gamma", 0.999, "warmup_steps", 11)),
-            Map.entry("triangular", spec("triangular", "min", 0.002, "max", 0.2, "step_size", 40)),
-            Map.entry("triangular2", spec("triangular2", "min", 0.003, "max", 0.3, "step_size", 30, "warmup_steps", 5)),
-            Map.entry("exp_range", spec("exp_range", "min", 0.004, "max", 0.4, "step_size", 20, "gamma", 0.99)),
-            Map.entry("one_cycle", spec("one_cycle", "max", 0.5, "pct_start", 0.25, "div_factor", 10.0,
+            Map.entry("triangular", typedSpec("triangular", "min", 0.002, "max", 0.2, "step_size", 40)),
+            Map.entry("triangular2", typedSpec("triangular2", "min", 0.003, "max", 0.3, "step_size", 30,
+                    "warmup_steps", 5)),
+            Map.entry("exp_range", typedSpec("exp_range", "min", 0.004, "max", 0.4, "step_size", 20, "gamma", 0.99)),
+            Map.entry("one_cycle", typedSpec("one_cycle", "max", 0.5, "pct_start", 0.25, "div_factor", 10.0,
                     "final_div_factor", 100.0, "min_momentum", 0.8, "max_momentum", 0.9, "warmup_steps", 6)),
-            Map.entry("1cycle", spec("1cycle", "max", 0.6, "pct_start", 0.4, "div_factor", 5.0,
+            Map.entry("1cycle", typedSpec("1cycle", "max", 0.6, "pct_start", 0.4, "div_factor", 5.0,
                     "final_div_factor", 50.0, "min_momentum", 0.7, "max_momentum", 0.98)));
 
     private static LearningRateSchedule read(Map<String, Object> spec) {
@@ -62,7 +55,7 @@ class ScheduleConfigTest {
     @Test
     void everyTypeReadsBackWhatItsConfigWrites() {
         for (String type : Schedules.TYPES) {
-            for (Map<String, Object> in : List.of(spec(type), EVERY_KEY.get(type))) {
+            for (Map<String, Object> in : List.of(typedSpec(type), EVERY_KEY.get(type))) {
                 LearningRateSchedule s = read(in);
                 LearningRateSchedule back = read(s.config());
                 assertEquals(s, back, in.toString());
@@ -128,36 +121,47 @@ class ScheduleConfigTest {
     @Test
     void theSpecAndTheConstructorsRefuseInTheSameWords() {
         Map<Map<String, Object>, Supplier<LearningRateSchedule>> pairs = new LinkedHashMap<>();
-        pairs.put(spec("step_decay", "factor", 0.0), () -> new StepDecay(LR0, 0f, 10));
-        pairs.put(spec("halving", "every", 0), () -> new StepDecay(LR0, 0.5f, 0));
-        pairs.put(spec("exponential_decay", "k", -0.1), () -> new ExponentialDecay(LR0, -0.1f, false));
-        pairs.put(spec("cyclical", "min", 0.0), () -> new Cyclical(0f, LR0, 2000, Cyclical.Mode.TRIANGULAR, 1f));
-        pairs.put(spec("cyclical", "min", 0.5, "max", 0.1), () -> new Cyclical(0.5f, 0.1f, 2000, Cyclical.Mode.TRIANGULAR, 1f));
-        pairs.put(spec("triangular2", "step_size", 0), () -> new Cyclical(LR0 / 10, LR0, 0, Cyclical.Mode.TRIANGULAR2, 1f));
-        pairs.put(spec("exp_range", "gamma", 1.5), () -> new Cyclical(LR0 / 10, LR0, 2000, Cyclical.Mode.EXP_RANGE, 1.5f));
-        pairs.put(spec("exp_range", "gamma", 0.0), () -> new Cyclical(LR0 / 10, LR0, 2000, Cyclical.Mode.EXP_RANGE, 0f));
-        pairs.put(spec("triangular", "gamma", 0.9), () -> new Cyclical(LR0 / 10, LR0, 2000, Cyclical.Mode.TRIANGULAR, 0.9f));
-        pairs.put(spec("one_cycle", "pct_start", 0.5), () -> new OneCycle(LR0, STEPS, 0.5f, 25f, 1e4f, 0.85f, 0.95f));
-        pairs.put(spec("one_cycle", "div_factor", 0.5), () -> new OneCycle(LR0, STEPS, 0.3f, 0.5f, 1e4f, 0.85f, 0.95f));
-        pairs.put(spec("1cycle", "final_div_factor", 0.0), () -> new OneCycle(LR0, STEPS, 0.3f, 25f, 0f, 0.85f, 0.95f));
-        pairs.put(spec("one_cycle", "min_momentum", -0.1), () -> new OneCycle(LR0, STEPS, 0.3f, 25f, 1e4f, -0.1f, 0.95f));
-        pairs.put(spec("one_cycle", "min_momentum", 0.9, "max_momentum", 0.8),
+        pairs.put(typedSpec("step_decay", "factor", 0.0), () -> new StepDecay(LR0, 0f, 10));
+        pairs.put(typedSpec("halving", "every", 0), () -> new StepDecay(LR0, 0.5f, 0));
+        pairs.put(typedSpec("exponential_decay", "k", -0.1), () -> new ExponentialDecay(LR0, -0.1f, false));
+        pairs.put(typedSpec("cyclical", "min", 0.0), () -> new Cyclical(0f, LR0, 2000, Cyclical.Mode.TRIANGULAR, 1f));
+        pairs.put(typedSpec("cyclical", "min", 0.5, "max", 0.1),
+                () -> new Cyclical(0.5f, 0.1f, 2000, Cyclical.Mode.TRIANGULAR, 1f));
+        pairs.put(typedSpec("triangular2", "step_size", 0),
+                () -> new Cyclical(LR0 / 10, LR0, 0, Cyclical.Mode.TRIANGULAR2, 1f));
+        pairs.put(typedSpec("exp_range", "gamma", 1.5),
+                () -> new Cyclical(LR0 / 10, LR0, 2000, Cyclical.Mode.EXP_RANGE, 1.5f));
+        pairs.put(typedSpec("exp_range", "gamma", 0.0),
+                () -> new Cyclical(LR0 / 10, LR0, 2000, Cyclical.Mode.EXP_RANGE, 0f));
+        pairs.put(typedSpec("triangular", "gamma", 0.9),
+                () -> new Cyclical(LR0 / 10, LR0, 2000, Cyclical.Mode.TRIANGULAR, 0.9f));
+        pairs.put(typedSpec("one_cycle", "pct_start", 0.5),
+                () -> new OneCycle(LR0, STEPS, 0.5f, 25f, 1e4f, 0.85f, 0.95f));
+        pairs.put(typedSpec("one_cycle", "div_factor", 0.5),
+                () -> new OneCycle(LR0, STEPS, 0.3f, 0.5f, 1e4f, 0.85f, 0.95f));
+        pairs.put(typedSpec("1cycle", "final_div_factor", 0.0),
+                () -> new OneCycle(LR0, STEPS, 0.3f, 25f, 0f, 0.85f, 0.95f));
+        pairs.put(typedSpec("one_cycle", "min_momentum", -0.1),
+                () -> new OneCycle(LR0, STEPS, 0.3f, 25f, 1e4f, -0.1f, 0.95f));
+        pairs.put(typedSpec("one_cycle", "min_momentum", 0.9, "max_momentum", 0.8),
                 () -> new OneCycle(LR0, STEPS, 0.3f, 25f, 1e4f, 0.9f, 0.8f));
-        pairs.put(spec("one_cycle", "max_momentum", 1.0), () -> new OneCycle(LR0, STEPS, 0.3f, 25f, 1e4f, 0.85f, 1f));
-        pairs.put(spec("one_cycle", "max", -1.0), () -> new OneCycle(-1f, STEPS, 0.3f, 25f, 1e4f, 0.85f, 0.95f));
-        pairs.put(spec("constant", "warmup_steps", -3), () -> new LinearWarmup(new Constant(LR0), -3));
+        pairs.put(typedSpec("one_cycle", "max_momentum", 1.0),
+                () -> new OneCycle(LR0, STEPS, 0.3f, 25f, 1e4f, 0.85f, 1f));
+        pairs.put(typedSpec("one_cycle", "max", -1.0), () -> new OneCycle(-1f, STEPS, 0.3f, 25f, 1e4f, 0.85f, 0.95f));
+        pairs.put(typedSpec("constant", "warmup_steps", -3), () -> new LinearWarmup(new Constant(LR0), -3));
         for (Map.Entry<Map<String, Object>, Supplier<LearningRateSchedule>> e : pairs.entrySet()) {
             String words = codeRefuses(e.getValue());
             assertEquals(words, specRefuses(e.getKey()), e.getKey().toString());
         }
         assertEquals("lr_schedule (step_decay): every must be >= 1 epoch, got 0",
-                specRefuses(spec("halving", "every", 0)), "an alias names the schedule it makes");
+                specRefuses(typedSpec("halving", "every", 0)), "an alias names the schedule it makes");
         assertEquals("lr_schedule (cyclical): gamma applies only to mode exp_range, got gamma 0.9 with mode "
-                + "triangular: set \"mode\": \"exp_range\" or leave gamma out", specRefuses(spec("cyclical", "gamma", 0.9)));
+                + "triangular: set \"mode\": \"exp_range\" or leave gamma out", specRefuses(typedSpec("cyclical", "gamma", 0.9)));
         assertEquals("lr_schedule (one_cycle): max_momentum must be in [min_momentum (0.9), 1), got 0.8",
-                specRefuses(spec("one_cycle", "min_momentum", 0.9, "max_momentum", 0.8)));
+                specRefuses(typedSpec("one_cycle", "min_momentum", 0.9, "max_momentum", 0.8)));
         assertEquals("lr_schedule (one_cycle): needs a run of at least 3 steps, got 2",
-                assertThrows(ConfigException.class, () -> Schedules.fromSpec(spec("one_cycle"), LR0, 2)).getMessage());
+                assertThrows(ConfigException.class,
+                        () -> Schedules.fromSpec(typedSpec("one_cycle"), LR0, 2)).getMessage());
     }
 
     /** What a spec cannot write (NaN, infinities, a bad lr0, nested warmups) Java code cannot build either. */
@@ -185,17 +189,17 @@ class ScheduleConfigTest {
 
     @Test
     void anAliasNamesItsModeAndAContraryModeIsRefused() {
-        assertEquals(Cyclical.Mode.TRIANGULAR2, ((Cyclical) read(spec("triangular2"))).mode());
-        assertEquals(Cyclical.Mode.TRIANGULAR2, ((Cyclical) read(spec("triangular2", "mode", "triangular2"))).mode());
-        assertEquals(Cyclical.Mode.TRIANGULAR, ((Cyclical) read(spec("cyclical"))).mode());
+        assertEquals(Cyclical.Mode.TRIANGULAR2, ((Cyclical) read(typedSpec("triangular2"))).mode());
+        assertEquals(Cyclical.Mode.TRIANGULAR2, ((Cyclical) read(typedSpec("triangular2", "mode", "triangular2"))).mode());
+        assertEquals(Cyclical.Mode.TRIANGULAR, ((Cyclical) read(typedSpec("cyclical"))).mode());
         assertEquals("lr_schedule: type \"triangular2\" names the mode, but \"mode\" is \"exp_range\": use "
                 + "{\"type\": \"cyclical\", \"mode\": \"exp_range\"} or leave mode out",
-                specRefuses(spec("triangular2", "mode", "exp_range")));
+                specRefuses(typedSpec("triangular2", "mode", "exp_range")));
     }
 
     @Test
     void aSpecMessageNamesItsPlace() {
-        ConfigObject c = ConfigObject.of(spec("step_decay", "every", 0), "s.json: lr_schedule");
+        ConfigObject c = ConfigObject.of(typedSpec("step_decay", "every", 0), "s.json: lr_schedule");
         assertEquals("s.json: lr_schedule (step_decay): every must be >= 1 epoch, got 0",
                 assertThrows(ConfigException.class, () -> Schedules.fromConfig(c, LR0, STEPS)).getMessage());
     }
