@@ -2,8 +2,10 @@ package io.myelin.cli;
 
 import io.myelin.backend.Backend;
 import io.myelin.data.Dataset;
+import io.myelin.data.FeatureStats;
 import io.myelin.io.CheckpointCommit;
 import io.myelin.loss.Loss;
+import io.myelin.nn.Shapes;
 import io.myelin.saving.Checkpoints;
 import io.myelin.saving.ModelFiles;
 import io.myelin.schedule.Schedules;
@@ -293,11 +295,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError(where + java.util.Arrays.toString(shape) + " does not match the images, which are "
                     + java.util.Arrays.toString(dataShape) + " (channels, height, width: PyTorch's layout)");
         }
-        int features = 1;
-        for (int d : out) {
-            features = Math.multiplyExact(features, d);
-        }
-        return features;
+        return Shapes.product(out);
     }
 
     /** Trains, then writes the final outputs (or, after divergence, the last good state) and reports. */
@@ -335,16 +333,9 @@ final class TrainCommand implements Callable<Integer> {
         if (!(loss instanceof Double l) || y.length == 0) {
             return;
         }
-        double mean = 0;
-        for (float v : y) {
-            mean += v;
-        }
-        mean /= y.length;
-        double variance = 0;
-        for (float v : y) {
-            variance += (v - mean) * (v - mean);
-        }
-        variance /= y.length;
+        FeatureStats stats = FeatureStats.fit(y, 1, List.of("target"));
+        double mean = stats.mean()[0];
+        double variance = stats.std()[0] * stats.std()[0];
         if (l > variance) {
             System.err.println(String.format(Locale.ROOT, "note: the %s loss %.4g is above %.4g, the variance of the "
                     + "training targets (what always predicting their mean, %.4g, would score); targets far from 0 "
